@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LessonsConfig(AppConfig):
+    """Learning paths, their lesson trees and resources, and learners' progress."""
+
+    name = "lessons"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (keeps anonymous progress on sign-in)

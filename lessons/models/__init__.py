@@ -1,0 +1,15 @@
+"""The content and the learning, one module per concept."""
+
+from .lesson import Lesson
+from .path import LearningPath, Visibility
+from .progress import LessonCompletion
+from .resource import Resource, ResourceKind
+
+__all__ = [
+    "LearningPath",
+    "Lesson",
+    "LessonCompletion",
+    "Resource",
+    "ResourceKind",
+    "Visibility",
+]

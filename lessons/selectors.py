@@ -1,0 +1,161 @@
+"""Reads: the lesson tree, progress, and a path as a bundle. Each documents its queries."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+
+from .bundle import LessonSpec, PathBundle, ResourceSpec
+from .models import LearningPath, Lesson, LessonCompletion, Visibility
+
+SESSION_COMPLETED = "completed_lessons"  # anonymous learners' completed lesson ids
+
+
+@dataclass
+class LessonNode:
+    """One lesson in a tree read by `lesson_tree`, with its place in reading order."""
+
+    lesson: Lesson
+    depth: int
+    number: str  # "3.2": the chapter number, then the lesson's number in it
+    children: list["LessonNode"] = field(default_factory=list)
+
+
+def paths_visible(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
+    """Paths listed on the home page: public ones, and the user's own."""
+    listed = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        listed |= Q(owner=user)
+    return LearningPath.objects.filter(listed)
+
+
+def path_readable(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
+    """Paths a user may open by URL: public and unlisted ones, their own, all for staff."""
+    if user.is_staff:
+        return LearningPath.objects.all()
+    readable = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+    if user.is_authenticated:
+        readable |= Q(owner=user)
+    return LearningPath.objects.filter(readable)
+
+
+def lesson_tree(*, path: LearningPath) -> list[LessonNode]:
+    """The whole tree of a path in one query (every lesson carries its path)."""
+    return _build(list(Lesson.objects.filter(path=path).order_by("position", "id")))
+
+
+def _build(lessons: list[Lesson]) -> list[LessonNode]:
+    """Nest a path's lessons (sorted by position) into a tree."""
+    by_parent: dict[int | None, list[Lesson]] = {}
+    for lesson in lessons:
+        by_parent.setdefault(lesson.parent_id, []).append(lesson)
+
+    def build(parent_id: int | None, depth: int, prefix: str) -> list[LessonNode]:
+        nodes = []
+        for index, lesson in enumerate(by_parent.get(parent_id, []), start=1):
+            number = f"{prefix}{index}"
+            node = LessonNode(lesson=lesson, depth=depth, number=number)
+            node.children = build(lesson.id, depth + 1, f"{number}.")
+            nodes.append(node)
+        return nodes
+
+    return build(None, 0, "")
+
+
+def tree_in_order(tree: list[LessonNode]) -> list[LessonNode]:
+    """The nodes depth-first: the order a learner reads them in."""
+    ordered: list[LessonNode] = []
+    for node in tree:
+        ordered.append(node)
+        ordered.extend(tree_in_order(node.children))
+    return ordered
+
+
+def path_bundle(*, path: LearningPath) -> PathBundle:
+    """A path as the bundle `bundle_write` writes: two queries (lessons, resources)."""
+
+    def spec(node: LessonNode) -> LessonSpec:
+        lesson = node.lesson
+        return LessonSpec(
+            slug=lesson.slug,
+            title=lesson.title,
+            body=lesson.body,
+            children=[spec(child) for child in node.children],
+        )
+
+    return PathBundle(
+        slug=path.slug,
+        title=path.title,
+        summary=path.summary,
+        lessons=[spec(node) for node in lesson_tree(path=path)],
+        resources=[
+            ResourceSpec(
+                title=r.title, authors=r.authors, year=r.year, kind=r.kind, url=r.url, note=r.note
+            )
+            for r in path.resources.all()
+        ],
+    )
+
+
+@dataclass
+class PathProgress:
+    """How far a learner is through a path, and where to pick up."""
+
+    done: int
+    total: int
+    continue_at: Lesson | None  # the next lesson after the last one completed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def path_progress(
+    *, ordered: list[LessonNode], completed: set[int], recent: list[int]
+) -> PathProgress:
+    """Progress over a tree already read. `recent` lists completed lesson ids, oldest
+    first; "continue" is the first unfinished lesson after the most recent one."""
+    lessons = [node.lesson for node in ordered]
+    done = sum(1 for lesson in lessons if lesson.id in completed)
+    continue_at = None
+    if done:
+        ids = [lesson.id for lesson in lessons]
+        last = next((lesson_id for lesson_id in reversed(recent) if lesson_id in ids), None)
+        start = ids.index(last) if last is not None else 0
+        after_last = lessons[start:] + lessons[:start]  # wrap round to earlier gaps
+        continue_at = next((lesson for lesson in after_last if lesson.id not in completed), None)
+    return PathProgress(done=done, total=len(lessons), continue_at=continue_at)
+
+
+def completions_in_order(*, request, path: LearningPath) -> list[int]:
+    """This learner's completed lesson ids in the path, oldest first (one query)."""
+    if request.user.is_authenticated:
+        return list(
+            LessonCompletion.objects.filter(learner=request.user, lesson__path=path)
+            .order_by("completed_at", "id")
+            .values_list("lesson_id", flat=True)
+        )
+    return list(request.session.get(SESSION_COMPLETED, []))
+
+
+def paths_with_progress(*, request) -> list[tuple[LearningPath, PathProgress]]:
+    """The home page: visible paths with this learner's progress, in three queries
+    (paths, all their lessons, the learner's completions) whatever the number of paths."""
+    paths = list(paths_visible(user=request.user))
+    lessons = Lesson.objects.filter(path__in=paths).order_by("position", "id")
+    trees: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        trees.setdefault(lesson.path_id, []).append(lesson)
+    if request.user.is_authenticated:
+        recent = list(
+            LessonCompletion.objects.filter(learner=request.user, lesson__path__in=paths)
+            .order_by("completed_at", "id")
+            .values_list("lesson_id", flat=True)
+        )
+    else:
+        recent = list(request.session.get(SESSION_COMPLETED, []))
+    result = []
+    for path in paths:
+        ordered = tree_in_order(_build(trees.get(path.id, [])))
+        result.append((path, path_progress(ordered=ordered, completed=set(recent), recent=recent)))
+    return result

@@ -1,0 +1,92 @@
+"""Writes: loading a bundle, completing a lesson, keeping anonymous progress."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from .bundle import LessonSpec, PathBundle
+from .models import LearningPath, Lesson, LessonCompletion, Resource
+from .selectors import SESSION_COMPLETED
+
+
+@transaction.atomic
+def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
+    """Create or update the path with the bundle's slug so it matches the bundle.
+
+    Lessons are matched by slug, so learners' progress survives a re-import; rows that
+    already match are not written, so loading the same bundle twice changes nothing.
+    Returns the path and whether anything changed.
+    """
+    path, created = LearningPath.objects.get_or_create(
+        slug=bundle.slug, defaults={"title": bundle.title, "summary": bundle.summary}
+    )
+    changed = created
+    if (path.title, path.summary) != (bundle.title, bundle.summary):
+        path.title, path.summary = bundle.title, bundle.summary
+        path.save(update_fields=["title", "summary", "updated_at"])
+        changed = True
+
+    existing = {lesson.slug: lesson for lesson in path.lessons.all()}
+    kept: set[str] = set()
+
+    def sync(specs: list[LessonSpec], parent: Lesson | None) -> None:
+        nonlocal changed
+        for position, spec in enumerate(specs):
+            wanted = {
+                "parent_id": parent.id if parent else None,
+                "position": position,
+                "title": spec.title,
+                "body": spec.body,
+            }
+            lesson = existing.get(spec.slug)
+            if lesson is None:
+                lesson = Lesson.objects.create(path=path, slug=spec.slug, **wanted)
+                changed = True
+            elif any(getattr(lesson, key) != value for key, value in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(lesson, key, value)
+                lesson.save(update_fields=[*wanted, "updated_at"])
+                changed = True
+            kept.add(spec.slug)
+            sync(spec.children, lesson)
+
+    sync(bundle.lessons, None)
+    gone = [lesson.id for slug, lesson in existing.items() if slug not in kept]
+    if gone:
+        Lesson.objects.filter(id__in=gone).delete()
+        changed = True
+
+    wanted_resources = [
+        (r.title, r.authors, r.year, r.kind, r.url, r.note) for r in bundle.resources
+    ]
+    current = list(path.resources.values_list("title", "authors", "year", "kind", "url", "note"))
+    if current != wanted_resources:
+        path.resources.all().delete()
+        Resource.objects.bulk_create(
+            Resource(path=path, position=i, title=t, authors=a, year=y, kind=k, url=u, note=n)
+            for i, (t, a, y, k, u, n) in enumerate(wanted_resources)
+        )
+        changed = True
+    return path, changed
+
+
+def lesson_complete(*, request, lesson: Lesson) -> None:
+    """Mark a lesson complete for this learner: in the database when signed in, else in
+    the session. Completing twice is the same as once."""
+    if request.user.is_authenticated:
+        LessonCompletion.objects.get_or_create(learner=request.user, lesson=lesson)
+        return
+    completed = request.session.get(SESSION_COMPLETED, [])
+    if lesson.id not in completed:  # kept in the order completed: "continue" reads it
+        request.session[SESSION_COMPLETED] = [*completed, lesson.id]
+
+
+def progress_keep_anonymous(*, session, learner: User) -> None:
+    """On sign-up or sign-in, move the session's completed lessons to the learner."""
+    ids = session.pop(SESSION_COMPLETED, [])
+    if not ids:
+        return
+    lessons = Lesson.objects.filter(id__in=ids).values_list("id", flat=True)
+    LessonCompletion.objects.bulk_create(
+        [LessonCompletion(learner=learner, lesson_id=lesson_id) for lesson_id in lessons],
+        ignore_conflicts=True,
+    )

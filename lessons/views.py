@@ -1,0 +1,110 @@
+"""One function view per screen: parse → selector/service → render. htmx requests get
+the named partial of the same template."""
+
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .markdown import render_markdown
+from .models import LearningPath
+
+COMING_SOON = {
+    "podcast": _("Podcast"),
+    "flashcards": _("Flashcards"),
+    "quiz": _("Quiz"),
+}
+
+
+def _readable_path(request: HttpRequest, slug: str) -> LearningPath:
+    return get_object_or_404(selectors.path_readable(user=request.user), slug=slug)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    paths = selectors.paths_with_progress(request=request)
+    return render(request, "lessons/home.html", {"paths": paths})
+
+
+@require_GET
+def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    path = _readable_path(request, slug)
+    tree = selectors.lesson_tree(path=path)
+    recent = selectors.completions_in_order(request=request, path=path)
+    ordered = selectors.tree_in_order(tree)
+    progress = selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent)
+    context = {"path": path, "tree": tree, "completed": set(recent), "progress": progress}
+    return render(request, "lessons/path.html", context)
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> HttpResponse:
+    path = _readable_path(request, path_slug)
+    tree = selectors.lesson_tree(path=path)
+    ordered = selectors.tree_in_order(tree)
+    index = next((i for i, n in enumerate(ordered) if n.lesson.slug == lesson_slug), None)
+    if index is None:
+        raise Http404(_("No such lesson in this path."))
+    recent = selectors.completions_in_order(request=request, path=path)
+    node = ordered[index]
+    context = {
+        "path": path,
+        "tree": tree,
+        "node": node,
+        "lesson": node.lesson,
+        "rendered": render_markdown(node.lesson.body),
+        "previous": ordered[index - 1].lesson if index > 0 else None,
+        "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
+        "completed": set(recent),
+        "progress": selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent),
+    }
+    return render(request, "lessons/lesson.html", context)
+
+
+@require_POST
+def lesson_complete(request: HttpRequest, path_slug: str, lesson_slug: str) -> HttpResponse:
+    path = _readable_path(request, path_slug)
+    lesson = get_object_or_404(path.lessons, slug=lesson_slug)
+    services.lesson_complete(request=request, lesson=lesson)
+    if not request.htmx:
+        return redirect(lesson.get_absolute_url(), permanent=False)
+    recent = selectors.completions_in_order(request=request, path=path)
+    ordered = selectors.tree_in_order(selectors.lesson_tree(path=path))
+    context = {
+        "path": path,
+        "lesson": lesson,
+        "completed": set(recent),
+        "progress": selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent),
+    }
+    return render(request, "lessons/lesson.html#lesson-progress", context)
+
+
+@require_GET
+def resources(request: HttpRequest, slug: str) -> HttpResponse:
+    path = _readable_path(request, slug)
+    return render(
+        request, "lessons/resources.html", {"path": path, "resources": path.resources.all()}
+    )
+
+
+@require_GET
+def coming_soon(request: HttpRequest, slug: str, feature: str) -> HttpResponse:
+    """Pages that later features fill in: linked from the path already, never a 404."""
+    path = _readable_path(request, slug)
+    return render(
+        request, "lessons/coming_soon.html", {"path": path, "feature": COMING_SOON[feature]}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)  # signs in, which keeps the session's progress
+        return redirect(request.GET.get("next") or "home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)

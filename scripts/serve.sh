@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Serve the site on http://127.0.0.1:${PORT:-8000} with a Celery worker beside it.
+# With no CELERY_BROKER_URL the worker and the site share the embedded broker (files
+# under var/broker), so nothing else needs to run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/celery -A learning_platform worker --queues cpu,gpu --pool solo --loglevel warning &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
+echo "Sample Space: http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops the site and the worker)"
+.venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"
