@@ -84,7 +84,10 @@ def bundle_read(directory: Path | str) -> PathBundle:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise BundleError(str(manifest), line, f"broken YAML: {error.problem}") from error
+        message = f"broken YAML: {error.problem}"
+        if error.context and error.context_mark:
+            message += f" ({error.context} started at line {error.context_mark.line + 1})"
+        raise BundleError(str(manifest), line, message) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise BundleError(str(manifest), None, f"unreadable manifest: {error}") from error
 
@@ -190,9 +193,6 @@ class _Reader:
 
 class _Dumper(yaml.SafeDumper):
     """Block style everywhere; long or multi-line text as folded `>-` blocks."""
-
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, indentless=True)
 
 
 def _represent_str(dumper, value):

@@ -41,7 +41,10 @@ def path_readable(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
 
 def lesson_tree(*, path: LearningPath) -> list[LessonNode]:
     """The whole tree of a path in one query (every lesson carries its path)."""
-    return _build(list(Lesson.objects.filter(path=path).order_by("position", "id")))
+    lessons = list(Lesson.objects.filter(path=path).order_by("position", "id"))
+    for lesson in lessons:
+        lesson.path = path  # their URLs need the path's slug: no query per lesson
+    return _build(lessons)
 
 
 def _build(lessons: list[Lesson]) -> list[LessonNode]:
@@ -144,7 +147,9 @@ def paths_with_progress(*, request) -> list[tuple[LearningPath, PathProgress]]:
     paths = list(paths_visible(user=request.user))
     lessons = Lesson.objects.filter(path__in=paths).order_by("position", "id")
     trees: dict[int, list[Lesson]] = {}
+    by_id = {path.id: path for path in paths}
     for lesson in lessons:
+        lesson.path = by_id[lesson.path_id]
         trees.setdefault(lesson.path_id, []).append(lesson)
     if request.user.is_authenticated:
         recent = list(
