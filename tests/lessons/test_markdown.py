@@ -26,7 +26,8 @@ def test_math_is_left_for_katex_untouched():
     """Protects: inline and display LaTeX reach the browser intact, not mangled by
     Markdown's emphasis rules (`_` and `*` inside formulas)."""
     html = render_markdown(
-        "Inline $\\bar\\alpha_t x_0 * y_1$.\n\n$$\n\\mathbb{E}\\|\\epsilon - \\epsilon_\\theta\\|^2\n$$\n"
+        "Inline $\\bar\\alpha_t x_0 * y_1$.\n\n"
+        "$$\n\\mathbb{E}\\|\\epsilon - \\epsilon_\\theta\\|^2\n$$\n"
     ).html
     assert '<span class="arithmatex">\\(\\bar\\alpha_t x_0 * y_1\\)</span>' in html
     assert '<div class="arithmatex">\\[' in html and "\\epsilon_\\theta" in html
