@@ -1,0 +1,144 @@
+"""The data every family learns from.
+
+* ``digits_split()`` — scikit-learn's 8x8 handwritten digits (1,797 images, pixel
+  values 0–16), one fixed, stratified, seeded split: 1000 train / 350 validation /
+  447 test. Every family is compared on the same test set.
+* ``ring()``, ``grid()`` — the mode-collapse benchmarks of VEEGAN / PacGAN: 8
+  Gaussians on a circle of radius 1 (sd 0.01), 25 Gaussians on a 5x5 grid with
+  spacing 2 (sd 0.05).
+* ``moons()`` — two interleaving half circles (noise 0.05), with the true density,
+  so the true entropy can be computed.
+* ``text_corpus()`` — the project's own lesson text, read from the Markdown content
+  files (never through Django).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+
+SPLIT_SEED = 0
+N_TRAIN, N_VAL, N_TEST = 1000, 350, 447
+PIXEL_LEVELS = 17  # digits pixels take the integer values 0..16
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LESSON_GLOB = "lessons/content/*/lessons/*.md"
+
+
+@lru_cache(maxsize=1)
+def digits_split() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{"train"|"val"|"test": (X int64 (n, 64) in 0..16, y int64 (n,))}, always the same."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    d = load_digits()
+    X, y = d.data.astype(np.int64), d.target.astype(np.int64)
+    X_train, X_rest, y_train, y_rest = train_test_split(
+        X, y, train_size=N_TRAIN, stratify=y, random_state=SPLIT_SEED
+    )
+    X_val, X_test, y_val, y_test = train_test_split(
+        X_rest, y_rest, train_size=N_VAL, stratify=y_rest, random_state=SPLIT_SEED
+    )
+    return {"train": (X_train, y_train), "val": (X_val, y_val), "test": (X_test, y_test)}
+
+
+def digits_tensor(split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pixels as int64 (n, 64) in 0..16 and labels (n,) as tensors."""
+    X, y = digits_split()[split]
+    return torch.from_numpy(X.copy()), torch.from_numpy(y.copy())
+
+
+# ----------------------------------------------------------------------------- 2-D toys
+
+RING_RADIUS, RING_SD, RING_MODES = 1.0, 0.01, 8
+GRID_SPACING, GRID_SD = 2.0, 0.05
+MOONS_NOISE = 0.05
+
+
+def ring_modes() -> np.ndarray:
+    """(8, 2) centres on the unit circle."""
+    a = 2 * np.pi * np.arange(RING_MODES) / RING_MODES
+    return RING_RADIUS * np.stack([np.cos(a), np.sin(a)], 1)
+
+
+def grid_modes() -> np.ndarray:
+    """(25, 2) centres at {-4, -2, 0, 2, 4}^2."""
+    v = GRID_SPACING * (np.arange(5) - 2.0)
+    return np.array([[a, b] for a in v for b in v])
+
+
+def _mixture(modes: np.ndarray, sd: float, n: int, generator: torch.Generator) -> torch.Tensor:
+    idx = torch.randint(len(modes), (n,), generator=generator)
+    centres = torch.tensor(modes, dtype=torch.float32)[idx]
+    return centres + sd * torch.randn(n, 2, generator=generator)
+
+
+def ring(n: int, generator: torch.Generator) -> torch.Tensor:
+    """(n, 2) samples from the ring of 8 Gaussians."""
+    return _mixture(ring_modes(), RING_SD, n, generator)
+
+
+def grid(n: int, generator: torch.Generator) -> torch.Tensor:
+    """(n, 2) samples from the 5x5 grid of 25 Gaussians."""
+    return _mixture(grid_modes(), GRID_SD, n, generator)
+
+
+def _moon_centres(t: torch.Tensor, upper: torch.Tensor) -> torch.Tensor:
+    # the geometry of sklearn.datasets.make_moons, with the angle drawn uniformly
+    outer = torch.stack([torch.cos(t), torch.sin(t)], -1)
+    inner = torch.stack([1 - torch.cos(t), 0.5 - torch.sin(t)], -1)
+    return torch.where(upper[..., None], outer, inner)
+
+
+def moons(n: int, generator: torch.Generator) -> torch.Tensor:
+    """(n, 2) two-moons samples: a uniform point on one of two half circles + N(0, 0.05²)."""
+    t = math.pi * torch.rand(n, generator=generator)
+    upper = torch.rand(n, generator=generator) < 0.5
+    return _moon_centres(t, upper) + MOONS_NOISE * torch.randn(n, 2, generator=generator)
+
+
+def moons_log_density(x: torch.Tensor, n_angles: int = 1000) -> torch.Tensor:
+    """(n,) exact log p(x) of the two-moons distribution, by quadrature over the angle."""
+    t = (torch.arange(n_angles, dtype=torch.float64) + 0.5) * math.pi / n_angles
+    x = x.double()
+    log_terms = []
+    for upper in (True, False):
+        c = _moon_centres(t, torch.full_like(t, upper, dtype=torch.bool))  # (A, 2)
+        d2 = ((x[:, None, :] - c[None]) ** 2).sum(-1)  # (n, A)
+        log_n = -d2 / (2 * MOONS_NOISE**2) - math.log(2 * math.pi * MOONS_NOISE**2)
+        log_terms.append(log_n)
+    log_all = torch.cat(log_terms, 1)  # (n, 2A): each moon 1/2, each angle 1/A
+    return torch.logsumexp(log_all, 1) - math.log(2 * n_angles)
+
+
+def moons_entropy(n: int = 20000, seed: int = 1234) -> float:
+    """H = -E[log p(x)] in nats, Monte Carlo over n fresh samples (≈ 0.29 nats)."""
+    x = moons(n, torch.Generator().manual_seed(seed))
+    return float(-moons_log_density(x).mean())
+
+
+TOY_SAMPLERS = {"ring": ring, "grid": grid, "moons": moons}
+
+
+# ----------------------------------------------------------------------------- text
+
+
+def text_files(root: Path | None = None) -> list[Path]:
+    return sorted((root or REPO_ROOT).glob(LESSON_GLOB))
+
+
+def text_corpus(root: Path | None = None) -> str:
+    """All lesson Markdown concatenated in path order (blank line between files)."""
+    files = text_files(root)
+    if not files:
+        raise FileNotFoundError(f"no lesson text found under {LESSON_GLOB}")
+    return "\n\n".join(f.read_text(encoding="utf-8").strip() for f in files) + "\n"
+
+
+def text_split(text: str, val_fraction: float = 0.1) -> tuple[str, str]:
+    """Train on the first 90 % of the characters, hold out the last 10 %."""
+    cut = int(len(text) * (1 - val_fraction))
+    return text[:cut], text[cut:]

@@ -1,0 +1,233 @@
+"""Diffusion family: DDPM (Ho et al. 2020) on 8x8 digits, class-conditional with
+classifier-free guidance (Ho & Salimans 2022), sampled by DDPM or DDIM (Song et al. 2021).
+
+Forward process: q(x_t | x_0) = N(√ᾱ_t x_0, (1 − ᾱ_t) I), ᾱ_t = ∏_{s≤t} (1 − β_s).
+The network ε_θ(x_t, t, y) predicts the noise; the loss is E‖ε − ε_θ(x_t, t, y)‖².
+The label y is replaced by a null label with probability p_uncond during training, so
+one network gives both ε(x_t, t, y) and ε(x_t, t, ∅), and guidance with scale w is
+
+    ε̃ = ε(x_t, t, ∅) + w (ε(x_t, t, y) − ε(x_t, t, ∅))        (w = 1: no guidance)
+
+as diffusers defines guidance_scale. Every step also exposes the prediction of the
+clean image x̂_0 = (x_t − √(1 − ᾱ_t) ε̃) / √ᾱ_t.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .params import Param, ParameterError
+
+
+@dataclass
+class DiffusionConfig:
+    n_pixels: int = 64  # 8x8 digits, flattened, scaled to [−1, 1]
+    hidden: int = 512  # width of the residual MLP
+    n_blocks: int = 4  # residual blocks
+    emb_dim: int = 128  # size of the timestep and class embeddings
+    num_classes: int = 10  # digit classes; index num_classes is the null label ∅
+    T: int = 1000  # diffusion steps of training
+    schedule: str = "cosine"  # β schedule: "linear" (DDPM) or "cosine" (Nichol & Dhariwal)
+    p_uncond: float = 0.1  # probability of dropping the label while training
+
+
+def alpha_bar_schedule(config: DiffusionConfig) -> torch.Tensor:
+    """(T,) ᾱ_t for t = 0..T−1 (t = 0 is the first noising step)."""
+    T = config.T
+    if config.schedule == "linear":
+        betas = torch.linspace(1e-4, 0.02, T, dtype=torch.float64)
+    else:
+        s = 0.008
+        f = torch.cos((torch.arange(T + 1, dtype=torch.float64) / T + s) / (1 + s) * math.pi / 2)
+        betas = (1 - (f[1:] / f[:-1]) ** 2).clamp(max=0.999)
+    return torch.cumprod(1 - betas, 0).float()
+
+
+def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
+    """Sinusoidal embedding of integer timesteps (Vaswani et al.), (B,) → (B, dim)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000) * torch.arange(half, device=t.device) / half)
+    a = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.sin(a), torch.cos(a)], -1)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, hidden: int, emb_dim: int):
+        super().__init__()
+        self.norm = nn.LayerNorm(hidden)
+        self.emb = nn.Linear(emb_dim, 2 * hidden)  # FiLM: scale and shift from (t, y)
+        self.fc1 = nn.Linear(hidden, hidden)
+        self.fc2 = nn.Linear(hidden, hidden)
+
+    def forward(self, h, e):
+        scale, shift = self.emb(e).chunk(2, -1)
+        x = self.norm(h) * (1 + scale) + shift
+        return h + self.fc2(F.silu(self.fc1(F.silu(x))))
+
+
+class EpsilonNet(nn.Module):
+    """ε_θ(x_t, t, y): a residual MLP conditioned on the timestep and the label."""
+
+    def __init__(self, config: DiffusionConfig):
+        super().__init__()
+        self.config = config
+        c = config
+        self.t_mlp = nn.Sequential(
+            nn.Linear(c.emb_dim, c.emb_dim), nn.SiLU(), nn.Linear(c.emb_dim, c.emb_dim)
+        )
+        self.label_emb = nn.Embedding(c.num_classes + 1, c.emb_dim)  # last row: ∅
+        self.inp = nn.Linear(c.n_pixels, c.hidden)
+        self.blocks = nn.ModuleList([ResBlock(c.hidden, c.emb_dim) for _ in range(c.n_blocks)])
+        self.out_norm = nn.LayerNorm(c.hidden)
+        self.out = nn.Linear(c.hidden, c.n_pixels)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+        self.register_buffer("alpha_bar", alpha_bar_schedule(config))
+
+    def forward(self, x_t, t, y):
+        """x_t (B, 64), t (B,) ints, y (B,) labels with num_classes = ∅ → ε̂ (B, 64)."""
+        e = F.silu(self.t_mlp(timestep_embedding(t, self.config.emb_dim)) + self.label_emb(y))
+        h = self.inp(x_t)  # (B, hidden)
+        for block in self.blocks:
+            h = block(h, e)
+        return self.out(F.silu(self.out_norm(h)))
+
+
+def to_model_space(x: torch.Tensor) -> torch.Tensor:
+    """Pixel levels 0..16 → [−1, 1]."""
+    return x.float() / 8 - 1
+
+
+def loss(model: EpsilonNet, x: torch.Tensor, y: torch.Tensor, generator=None) -> torch.Tensor:
+    """E_{t, ε} ‖ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t, y)‖², labels dropped with p_uncond."""
+    c, dev = model.config, x.device
+    x0 = to_model_space(x)
+    t = torch.randint(0, c.T, (x.size(0),), generator=generator, device=dev)
+    eps = torch.randn(x0.shape, generator=generator, device=dev)
+    ab = model.alpha_bar[t][:, None]
+    x_t = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
+    drop = torch.rand(x.size(0), generator=generator, device=dev) < c.p_uncond
+    y = torch.where(drop, torch.full_like(y, c.num_classes), y)
+    return F.mse_loss(model(x_t, t, y), eps)
+
+
+def timesteps(T: int, num_inference_steps: int) -> list[int]:
+    """Evenly spaced timesteps, descending ("leading" spacing, as diffusers)."""
+    ratio = T // num_inference_steps
+    return [int(v) for v in (np.arange(num_inference_steps) * ratio)[::-1]]
+
+
+@torch.no_grad()
+def sample(
+    model: EpsilonNet,
+    n: int,
+    *,
+    sampler: str = "ddim",
+    num_inference_steps: int = 50,
+    eta: float = 0.0,
+    guidance_scale: float = 3.0,
+    digit: int | np.ndarray | torch.Tensor = -1,
+    n_frames: int = 10,
+    generator: torch.Generator | None = None,
+    progress=None,
+):
+    """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1] (n, 64),
+    frames: list of (step, x_t, x̂_0), each image in [0, 1]).
+
+    sampler "ddpm": ancestral steps from the posterior q(x_prev | x_t, x̂_0);
+    sampler "ddim": x_prev = √ᾱ_prev x̂_0 + √(1 − ᾱ_prev − σ²) ε̃ + σ z with
+    σ = η √((1 − ᾱ_prev)/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_prev); η = 0 is deterministic.
+    digit −1 samples unconditionally; an array gives one label per sample."""
+    c = model.config
+    dev = model.alpha_bar.device
+    y = torch.as_tensor(digit, device=dev).long().expand(n).clone()
+    cond = y >= 0
+    y[~cond] = c.num_classes
+    null = torch.full_like(y, c.num_classes)
+    x = torch.randn(n, c.n_pixels, generator=generator, device=dev)  # x_T
+    ts = timesteps(c.T, num_inference_steps)
+    keep = set(np.linspace(0, len(ts) - 1, min(n_frames, len(ts))).round().astype(int).tolist())
+    to_img = lambda v: ((v + 1) / 2).clamp(0, 1).cpu().numpy()  # noqa: E731
+    frames = []
+    for i, t in enumerate(ts):
+        t_prev = ts[i + 1] if i + 1 < len(ts) else -1
+        ab = model.alpha_bar[t]
+        ab_prev = model.alpha_bar[t_prev] if t_prev >= 0 else torch.tensor(1.0, device=dev)
+        tt = torch.full((n,), t, device=dev, dtype=torch.long)
+        if guidance_scale != 1.0 and bool(cond.any()):
+            e_both = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, null]))
+            e_c, e_u = e_both.chunk(2)
+            eps = torch.where(cond[:, None], e_u + guidance_scale * (e_c - e_u), e_c)
+        else:
+            eps = model(x, tt, y)
+        x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-1, 1)
+        noise = torch.randn(x.shape, generator=generator, device=dev)
+        if sampler == "ddpm":
+            alpha_t = ab / ab_prev  # α_t of the (possibly respaced) step
+            beta_t = 1 - alpha_t
+            mean = (ab_prev.sqrt() * beta_t / (1 - ab)) * x0_hat + (
+                alpha_t.sqrt() * (1 - ab_prev) / (1 - ab)
+            ) * x
+            var = beta_t * (1 - ab_prev) / (1 - ab)  # β̃_t, the posterior variance
+            x = mean + (var.sqrt() * noise if t_prev >= 0 else 0)
+        else:
+            sigma = eta * ((1 - ab_prev) / (1 - ab)).sqrt() * (1 - ab / ab_prev).sqrt()
+            x = ab_prev.sqrt() * x0_hat + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
+            x = x + sigma * noise
+        if i in keep:
+            frames.append((t, to_img(x), to_img(x0_hat)))
+        if progress:
+            progress(i + 1, len(ts), frames[-1][2][0] if i in keep else None)
+    return ((x + 1) / 2).clamp(0, 1), frames
+
+
+# ----------------------------------------------------------------------------- site API
+
+PARAMS = [
+    Param("sampler", "choice", "ddim", "DDPM ancestral or DDIM.", choices=("ddpm", "ddim")),
+    Param(
+        "num_inference_steps",
+        "int",
+        50,
+        "Denoising steps (the model was trained with 1000).",
+        1,
+        1000,
+    ),
+    Param("eta", "float", 0.0, "DDIM only: 0 deterministic, 1 as noisy as DDPM.", 0.0, 1.0),
+    Param("guidance_scale", "float", 3.0, "Classifier-free guidance; 1 = off.", 1.0, 10.0),
+    Param("digit", "int", -1, "Which digit to draw, or −1 for any.", -1, 9),
+    Param("n", "int", 16, "How many digits.", 1, 64),
+    Param("n_frames", "int", 10, "Intermediate frames returned (x_t and x̂_0).", 1, 50),
+]
+
+
+def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
+    if p["n_frames"] > p["num_inference_steps"]:
+        p = {**p, "n_frames": p["num_inference_steps"]}
+    if p["sampler"] == "ddpm" and p["eta"] != 0.0:
+        raise ParameterError("eta", "eta applies to the ddim sampler only")
+    model, meta = load("diffusion-digits")
+    x, frames = sample(
+        model,
+        p["n"],
+        sampler=p["sampler"],
+        num_inference_steps=p["num_inference_steps"],
+        eta=p["eta"],
+        guidance_scale=p["guidance_scale"],
+        digit=p["digit"],
+        n_frames=p["n_frames"],
+        generator=generator,
+        progress=progress,
+    )
+    return {
+        "images": x.reshape(-1, 8, 8).cpu().numpy(),
+        "frame_steps": [f[0] for f in frames],
+        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, 8, 8),
+        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, 8, 8),
+    }

@@ -1,0 +1,55 @@
+"""Checkpoints: weights as safetensors, beside a JSON with the config, metrics,
+training time, seed and version, so a checkpoint carries everything to rebuild it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+VERSION = "generators-0.1"
+CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
+
+
+def device() -> torch.device:
+    """CUDA when present, else CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def checkpoint_path(name: str, directory: Path | None = None) -> Path:
+    return (directory or CHECKPOINT_DIR) / f"{name}.safetensors"
+
+
+def save(name: str, model: torch.nn.Module, config, meta: dict, directory: Path | None = None):
+    """Write <name>.safetensors (float32 weights) and <name>.json (config + meta)."""
+    path = checkpoint_path(name, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().float().cpu().contiguous() for k, v in model.state_dict().items()}
+    save_file(tensors, str(path))
+    info = {"name": name, "version": VERSION, "config": asdict(config), **meta}
+    path.with_suffix(".json").write_text(json.dumps(info, indent=2, sort_keys=False) + "\n")
+
+
+def read_meta(name: str, directory: Path | None = None) -> dict:
+    return json.loads(checkpoint_path(name, directory).with_suffix(".json").read_text())
+
+
+def load(name: str, model_cls, config_cls, directory: Path | None = None, dev=None):
+    """Rebuild the model from its stored config, load its weights, eval mode."""
+    meta = read_meta(name, directory)
+    config = config_cls(**meta["config"])
+    model = model_cls(config)
+    state = load_file(str(checkpoint_path(name, directory)))
+    model.load_state_dict(state)
+    model.to(dev or device()).eval()
+    return model, meta
+
+
+def update_meta(name: str, directory: Path | None = None, **fields):
+    path = checkpoint_path(name, directory).with_suffix(".json")
+    info = json.loads(path.read_text())
+    info.update(fields)
+    path.write_text(json.dumps(info, indent=2) + "\n")

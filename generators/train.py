@@ -1,0 +1,384 @@
+"""Train a family and write its checkpoint.
+
+    python -m generators.train FAMILY [--dataset D] [--seed S] [--steps N]
+
+FAMILY is autoregressive, vae, gan, flow, diffusion or classifier (the digit
+classifier that evaluate.py uses). Training is reproducible from the seed on the same
+device; the command prints how long it took and records it in the checkpoint JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import time
+from dataclasses import replace
+
+import torch
+from tqdm import tqdm
+
+from . import autoregressive as ar
+from . import data, diffusion, flow, gan, store, vae
+
+# checkpoint name → (family, dataset, config, training hyper-parameters)
+TARGETS = {
+    "autoregressive-text": (
+        "autoregressive",
+        "text",
+        ar.GPTConfig(block_size=64, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
+        dict(steps=2500, batch_size=32, lr=2e-3, val_every=250),
+    ),
+    "autoregressive-digits": (
+        "autoregressive",
+        "digits",
+        ar.GPTConfig(vocab_size=18, block_size=65, n_layer=3, n_head=4, n_embd=64, dropout=0.1),
+        dict(steps=3000, batch_size=32, lr=2e-3, val_every=250),
+    ),
+    "vae-digits": (
+        "vae",
+        "digits",
+        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2),
+        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+    ),
+    "vae-digits-z16": (
+        "vae",
+        "digits",
+        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2),
+        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+    ),
+    "gan-ring": (
+        "gan",
+        "ring",
+        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=80.0),
+        dict(steps=10000),
+    ),
+    "gan-grid": (
+        "gan",
+        "grid",
+        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=80.0),
+        dict(steps=10000),
+    ),
+    "gan-digits": (
+        "gan",
+        "digits",
+        gan.GANConfig(
+            data_dim=64,
+            latent_dim=32,
+            hidden=256,
+            r1_gamma=1.0,
+            lr=2e-4,
+            batch_size=128,
+            sigmoid_output=True,
+        ),
+        dict(steps=6000),
+    ),
+    "flow-moons": (
+        "flow",
+        "moons",
+        flow.FlowConfig(dim=2, n_steps=10, hidden=128),
+        dict(steps=6000, batch_size=512, lr=2e-3),
+    ),
+    "flow-ring": (
+        "flow",
+        "ring",
+        flow.FlowConfig(dim=2, n_steps=10, hidden=128),
+        dict(steps=6000, batch_size=512, lr=2e-3),
+    ),
+    "flow-digits": (
+        "flow",
+        "digits",
+        flow.FlowConfig(dim=64, n_steps=8, hidden=256, dequantize=True),
+        dict(steps=4000, batch_size=128, lr=1e-3, val_every=250),
+    ),
+    "diffusion-digits": (
+        "diffusion",
+        "digits",
+        diffusion.DiffusionConfig(hidden=512, n_blocks=3),
+        dict(steps=12000, batch_size=128, lr=1e-3),
+    ),
+}
+
+
+def _lr_lambda(steps: int):
+    # linear warm-up over 2 % of the steps, then linear decay to zero
+    warm = max(1, steps // 50)
+    return lambda i: min((i + 1) / warm, max(0.0, (steps - i) / (steps - warm)))
+
+
+def _fit(model, loss_fn, steps, lr, seed, desc, val_fn=None, val_every=0, show=True):
+    """Adam with warm-up and linear decay; with val_fn keep the weights of the best
+    validation score (early stopping). Returns the loss history."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(steps))
+    history, best, best_state = [], float("inf"), None
+    bar = tqdm(range(steps), desc=desc, disable=not show, mininterval=2)
+    for i in bar:
+        model.train()
+        loss = loss_fn(i)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        history.append(float(loss.detach()))
+        if i % 50 == 0:
+            bar.set_postfix(loss=f"{history[-1]:.4f}")
+        if val_fn and ((i + 1) % val_every == 0 or i + 1 == steps):
+            model.eval()
+            v = val_fn()
+            if v < best:
+                best, best_state = v, copy.deepcopy(model.state_dict())
+            bar.write(f"step {i + 1}: validation {v:.4f} (best {best:.4f})")
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return history
+
+
+def _batches(X: torch.Tensor, batch_size: int, g: torch.Generator):
+    return lambda: X[torch.randint(len(X), (batch_size,), generator=g)]
+
+
+def train(
+    name: str,
+    *,
+    seed: int = 0,
+    steps: int | None = None,
+    config=None,
+    hp: dict | None = None,
+    show: bool = True,
+    text: str | None = None,
+):
+    """Train target ``name`` (see TARGETS) on CPU/CUDA. Returns (model, history, extra)."""
+    family, dataset, default_config, default_hp = TARGETS[name]
+    config = config or copy.deepcopy(default_config)
+    hp = {**default_hp, **(hp or {})}
+    steps = steps or hp["steps"]
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    dev = store.device()
+    extra: dict = {}
+    val_every = hp.get("val_every", 0)
+    if family == "autoregressive":
+        if dataset == "text":
+            corpus = text if text is not None else data.text_corpus()
+            chars = "".join(sorted(set(corpus)))
+            config = replace(config, chars=chars, vocab_size=len(chars))
+            train_text, val_text = data.text_split(corpus)
+            stoi = {c: i for i, c in enumerate(chars)}
+            ids = torch.tensor([stoi[c] for c in train_text], dtype=torch.long)
+            val_ids = torch.tensor([stoi[c] for c in val_text], dtype=torch.long).to(dev)
+            model = ar.GPT(config).to(dev)
+            bs = config.block_size
+
+            def loss_fn(i):
+                ix = torch.randint(len(ids) - bs - 1, (hp["batch_size"],), generator=g)
+                xb = torch.stack([ids[j : j + bs + 1] for j in ix.tolist()]).to(dev)
+                return ar.loss(model, xb[:, :-1], xb[:, 1:])
+
+            val_fn = lambda: -ar.text_log_likelihood(model, val_ids[:20000])  # noqa: E731
+        else:
+            X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
+            model = ar.GPT(config).to(dev)
+            batch = _batches(X, hp["batch_size"], g)
+
+            def loss_fn(i):
+                return ar.loss(model, *ar.digits_inputs(batch()))
+
+            val_fn = lambda: float(-ar.digits_log_likelihood(model, Xv).mean())  # noqa: E731
+        history = _fit(model, loss_fn, steps, hp["lr"], seed, name, val_fn, val_every, show)
+    elif family == "vae":
+        X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
+        model = vae.VAE(config).to(dev)
+        batch = _batches(X, hp["batch_size"], g)
+        vg = torch.Generator(device=dev)
+        val_fn = lambda: float(-vae.elbo(model, Xv, vg.manual_seed(0))[0].mean())  # noqa: E731
+        history = _fit(
+            model,
+            lambda i: vae.loss(model, batch()),
+            steps,
+            hp["lr"],
+            seed,
+            name,
+            val_fn,
+            val_every,
+            show,
+        )
+    elif family == "flow":
+        model = flow.RealNVP(config).to(dev)
+        if dataset == "digits":
+            X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
+            batch = _batches(X, hp["batch_size"], g)
+            vg = torch.Generator(device=dev)
+            val_fn = lambda: float(  # noqa: E731
+                -flow.digits_log_likelihood_bound(model, Xv, vg.manual_seed(0)).mean()
+            )
+        else:
+            draw = data.TOY_SAMPLERS[dataset]
+            batch = lambda: draw(hp["batch_size"], g).to(dev)  # noqa: E731
+            val_fn = None
+        history = _fit(
+            model,
+            lambda i: flow.loss(model, batch()),
+            steps,
+            hp["lr"],
+            seed,
+            name,
+            val_fn,
+            val_every,
+            show,
+        )
+    elif family == "diffusion":
+        X, Y = (t.to(dev) for t in data.digits_tensor("train"))
+        model = diffusion.EpsilonNet(config).to(dev)
+        gd = torch.Generator(device=dev).manual_seed(seed)
+
+        def loss_fn(i):
+            ix = torch.randint(len(X), (hp["batch_size"],), generator=g)
+            return diffusion.loss(model, X[ix], Y[ix], gd)
+
+        history = _fit(model, loss_fn, steps, hp["lr"], seed, name, None, 0, show)
+    elif family == "gan":
+        model, history = _train_gan(config, dataset, steps, g, dev, name, show)
+    else:
+        raise KeyError(family)
+    return model, history, extra
+
+
+def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
+    """Alternate one D step and one G step; Adam(β1 = 0.5), lr decayed linearly to 0."""
+    model = gan.GAN(config).to(dev)
+    if dataset == "digits":
+        X = (data.digits_tensor("train")[0].float() / 16).to(dev)
+        real_batch = lambda: X[torch.randint(len(X), (config.batch_size,), generator=g)]  # noqa: E731
+    else:
+        draw = data.TOY_SAMPLERS[dataset]
+        real_batch = lambda: draw(config.batch_size, g).to(dev)  # noqa: E731
+    opt_d = torch.optim.Adam(model.discriminator.parameters(), config.lr, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(model.generator.parameters(), config.lr, betas=(0.5, 0.999))
+    decay = lambda i: 1 - i / steps  # noqa: E731
+    sched = [torch.optim.lr_scheduler.LambdaLR(o, decay) for o in (opt_d, opt_g)]
+    history = []
+    bar = tqdm(range(steps), desc=name, disable=not show, mininterval=2)
+    for i in bar:
+        model.train()
+        z = torch.randn(config.batch_size, config.latent_dim, generator=g).to(dev)
+        fake = model.G(z)
+        loss_d = gan.discriminator_loss(model, real_batch(), fake)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        loss_g = gan.generator_loss(model, fake)
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        for s in sched:
+            s.step()
+        history.append((float(loss_d.detach()), float(loss_g.detach())))
+        if i % 50 == 0:
+            bar.set_postfix(d=f"{float(loss_d):.3f}", g=f"{float(loss_g):.3f}")
+    model.eval()
+    if config.drs_percentile > 0:
+        gan.calibrate_drs(
+            model, config.drs_percentile, generator=torch.Generator(device=dev).manual_seed(1)
+        )
+    return model, history
+
+
+# ----------------------------------------------------------------------------- slice metrics
+
+
+@torch.no_grad()
+def slice_metrics(name: str, model) -> dict:
+    """Cheap deterministic measurements on a small slice of held-out data, recorded in
+    the checkpoint JSON; the tests recompute them to show the checkpoint reproduces."""
+    dev = next(model.parameters()).device
+    g = lambda: torch.Generator(device=dev).manual_seed(0)  # noqa: E731
+    X = data.digits_tensor("test")[0][:64].to(dev)
+    if name == "autoregressive-digits":
+        return {"test64_nll": float(-ar.digits_log_likelihood(model, X).mean())}
+    if name == "autoregressive-text":
+        chars = model.config.chars
+        _, val = data.text_split(data.text_corpus())
+        stoi = {c: i for i, c in enumerate(chars)}
+        ids = torch.tensor([stoi.get(c, 0) for c in val[:2000]], device=dev)
+        return {"heldout2000_nats_per_char": -ar.text_log_likelihood(model, ids)}
+    if name.startswith("vae"):
+        return {"test64_neg_elbo": float(-vae.elbo(model, X, g())[0].mean())}
+    if name == "flow-digits":
+        return {"test64_nll_bound": float(-flow.digits_log_likelihood_bound(model, X, g()).mean())}
+    if name.startswith("flow"):
+        pts = data.TOY_SAMPLERS[name.split("-")[1]](2048, torch.Generator().manual_seed(12345))
+        return {"test2048_nll": float(-model.log_prob(pts.to(dev)).mean())}
+    if name == "gan-digits":
+        x = gan.sample(model, 256, g())
+        return {"mean_pixel_256": float(x.mean())}
+    if name.startswith("gan"):
+        modes, sd = (
+            (data.ring_modes(), data.RING_SD)
+            if name == "gan-ring"
+            else (data.grid_modes(), data.GRID_SD)
+        )
+        return gan.mode_metrics(gan.sample(model, 2500, g()).cpu().numpy(), modes, sd)
+    if name == "diffusion-digits":
+        Xd, Yd = (t[:256].to(dev) for t in data.digits_tensor("test"))
+        return {"test256_loss": float(diffusion.loss(model, Xd, Yd, g()))}
+    raise KeyError(name)
+
+
+def main(argv=None):
+    torch.set_num_threads(1)
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "family", choices=["autoregressive", "vae", "gan", "flow", "diffusion", "classifier"]
+    )
+    p.add_argument("--dataset", default=None, help="dataset (or variant, e.g. digits-z16)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--steps", type=int, default=None, help="override the default steps")
+    p.add_argument("--out", default=None, help="checkpoint folder (default: shipped)")
+    a = p.parse_args(argv)
+    from pathlib import Path
+
+    out = Path(a.out) if a.out else None
+    if a.family == "classifier":
+        from .evaluate import train_classifier_checkpoint
+
+        train_classifier_checkpoint(seed=a.seed, directory=out)
+        return
+    datasets = {n.split("-", 1)[1] for n, t in TARGETS.items() if t[0] == a.family}
+    dataset = a.dataset or sorted(datasets)[0]
+    name = f"{a.family}-{dataset}"
+    if name not in TARGETS:
+        p.error(f"--dataset for {a.family} must be one of {', '.join(sorted(datasets))}")
+    start = time.perf_counter()
+    model, history, extra = train(name, seed=a.seed, steps=a.steps)
+    seconds = time.perf_counter() - start
+    steps = a.steps or TARGETS[name][3]["steps"]
+    command = f"python -m generators.train {a.family} --dataset {dataset} --seed {a.seed}"
+    if a.steps:
+        command += f" --steps {a.steps}"
+    losses = [h if isinstance(h, float) else h[0] for h in history]
+    every = max(1, len(losses) // 50)
+    meta = {
+        "family": a.family,
+        "dataset": dataset,
+        "seed": a.seed,
+        "steps": steps,
+        "hyperparameters": TARGETS[name][3],
+        "train_seconds": round(seconds, 1),
+        "device": str(store.device()),
+        "torch": torch.__version__,
+        "command": command,
+        "loss_curve": [
+            round(sum(losses[i : i + every]) / len(losses[i : i + every]), 5)
+            for i in range(0, len(losses), every)
+        ],
+        **extra,
+    }
+    meta["slice_metrics"] = slice_metrics(name, model)
+    store.save(name, model, model.config, meta, out)
+    print(f"{name}: trained {steps} steps in {seconds:.1f} s; {meta['slice_metrics']}")
+
+
+if __name__ == "__main__":
+    main()
