@@ -1,0 +1,110 @@
+"""generators.sample() against the shipped checkpoints: shapes, seeds, errors."""
+
+import json
+
+import numpy as np
+import pytest
+
+import generators
+from generators import ParameterError
+
+
+def _plain(result):
+    """The result holds only plain Python and NumPy values."""
+    for k, v in result.items():
+        assert isinstance(v, (str, int, float, bool, list, dict, np.ndarray, type(None))), k
+
+
+def test_text_sample_is_a_string_with_candidates_and_timing():
+    r = generators.sample("autoregressive", seed=1, max_new_tokens=30, num_candidates=3)
+    assert isinstance(r["text"], str) and len(r["text"]) == 30
+    assert len(r["candidates"]) == 30 and len(r["candidates"][0]) <= 3
+    assert r["device"] in ("cpu", "cuda") and r["seconds"] > 0 and r["seed"] == 1
+    _plain(r)
+
+
+def test_same_seed_same_text_different_seed_different_text():
+    a = generators.sample("autoregressive", seed=7, max_new_tokens=40)["text"]
+    b = generators.sample("autoregressive", seed=7, max_new_tokens=40)["text"]
+    c = generators.sample("autoregressive", seed=8, max_new_tokens=40)["text"]
+    assert a == b and a != c
+
+
+def test_text_strategies_greedy_top_k_top_p_and_beam():
+    g = generators.sample("autoregressive", strategy="greedy", max_new_tokens=20)
+    assert g["text"] == generators.sample("autoregressive", strategy="greedy",
+                                          max_new_tokens=20, seed=99)["text"]
+    generators.sample("autoregressive", top_k=5, top_p=0.9, temperature=0.7, max_new_tokens=20)
+    b = generators.sample("autoregressive", strategy="beam", beam_width=3, max_new_tokens=15)
+    assert len(b["beams"]) == 3 and b["text"] == b["beams"][0]["text"]
+
+
+def test_prompt_with_unknown_characters_is_rejected_clearly():
+    with pytest.raises(ParameterError) as e:
+        generators.sample("autoregressive", prompt="snow ☃ man")
+    assert e.value.field == "prompt" and "☃" in str(e.value)
+
+
+def test_autoregressive_digits_are_images_with_exact_log_likelihoods():
+    r = generators.sample("autoregressive", dataset="digits", n=5, seed=3)
+    assert r["images"].shape == (5, 8, 8) and 0 <= r["images"].min() <= r["images"].max() <= 1
+    assert r["log_likelihood"].shape == (5,) and (r["log_likelihood"] < 0).all()
+
+
+@pytest.mark.parametrize("mode", ["sample", "grid", "interpolate", "reconstruct"])
+def test_vae_modes_return_images(mode):
+    r = generators.sample("vae", mode=mode, n=4, grid_size=3, steps=5, seed=0)
+    expected = {"sample": 4, "grid": 9, "interpolate": 5, "reconstruct": 4}[mode]
+    assert r["images"].shape == (expected, 8, 8)
+    assert r["image_at_z"].shape == (8, 8) and r["test_latents"].shape == (447, 2)
+
+
+def test_vae_grid_needs_the_two_dimensional_latent():
+    with pytest.raises(ParameterError) as e:
+        generators.sample("vae", mode="grid", latent_dim=16)
+    assert e.value.field == "mode"
+
+
+@pytest.mark.parametrize("dataset", ["ring", "grid"])
+def test_gan_toy_samples_are_points_with_mode_metrics(dataset):
+    r = generators.sample("gan", dataset=dataset, n=500, seed=2)
+    assert r["points"].shape == (500, 2)
+    assert set(r["metrics"]) == {"modes", "of", "high_quality", "reverse_kl"}
+    again = generators.sample("gan", dataset=dataset, n=500, seed=2)
+    assert np.array_equal(r["points"], again["points"])
+
+
+def test_gan_digits_are_limited_to_64():
+    assert generators.sample("gan", dataset="digits", n=6)["images"].shape == (6, 8, 8)
+    with pytest.raises(ParameterError) as e:
+        generators.sample("gan", dataset="digits", n=65)
+    assert e.value.field == "n" and "64" in str(e.value)
+
+
+def test_flow_density_heat_map_and_point_log_likelihoods():
+    r = generators.sample("flow", dataset="moons", n=10, density=True, grid_size=20,
+                          points=[[0.0, 1.0], [5.0, 5.0]])
+    assert r["points"].shape == (10, 2) and r["log_density"].shape == (20, 20)
+    assert len(r["extent"]) == 4
+    on_moon, far_away = r["points_log_likelihood"]
+    assert on_moon > far_away
+    d = generators.sample("flow", dataset="digits", n=3)
+    assert d["images"].shape == (3, 8, 8)
+
+
+def test_diffusion_returns_digits_frames_and_previews():
+    calls = []
+    r = generators.sample("diffusion", digit=7, n=2, num_inference_steps=10, n_frames=5,
+                          progress=lambda step, total: calls.append((step, total)))
+    assert r["images"].shape == (2, 8, 8)
+    assert r["frames"].shape == (5, 2, 8, 8) and r["x0_previews"].shape == (5, 2, 8, 8)
+    assert r["frame_steps"][-1] == 0 and calls[-1] == (10, 10)
+    a = generators.sample("diffusion", sampler="ddpm", n=2, num_inference_steps=5, seed=4)
+    b = generators.sample("diffusion", sampler="ddpm", n=2, num_inference_steps=5, seed=4)
+    assert np.array_equal(a["images"], b["images"])
+
+
+def test_result_params_are_json_able_for_the_site():
+    r = generators.sample("vae", n=2)
+    json.dumps(r["params"])
+    assert r["params"]["mode"] == "sample" and r["family"] == "vae"
