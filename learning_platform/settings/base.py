@@ -138,6 +138,20 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Live demos (demos/). One setting routes every demo task: "gpu" where the workers have
+# CUDA (docker-compose), "cpu" otherwise; `make run`'s worker listens on both.
+DEMOS_QUEUE = env("DEMOS_QUEUE", default="cpu")
+DEMOS_SOFT_TIME_LIMIT = env.int("DEMOS_SOFT_TIME_LIMIT", default=60)  # seconds: run ends failed
+DEMOS_TIME_LIMIT = env.int("DEMOS_TIME_LIMIT", default=75)  # seconds: the worker child is killed
+DEMOS_RUNS_PER_MINUTE = env.int("DEMOS_RUNS_PER_MINUTE", default=20)  # per learner or session
+DEMOS_RUNS_PER_MINUTE_PER_IP = env.int("DEMOS_RUNS_PER_MINUTE_PER_IP", default=60)
+DEMOS_MAX_QUEUED = env.int("DEMOS_MAX_QUEUED", default=30)  # beyond it: 429 with Retry-After
+DEMOS_TORCH_THREADS = env.int("DEMOS_TORCH_THREADS", default=1)  # per worker process
+# A running run whose worker has not reported for this long is failed by the reaper; a
+# queued one that no worker picked up within DEMOS_QUEUED_TIMEOUT likewise.
+DEMOS_STALE_SECONDS = 30
+DEMOS_QUEUED_TIMEOUT = 600
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

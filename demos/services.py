@@ -1,0 +1,236 @@
+"""Writes: ask for a run, execute it in a worker, end runs whose worker is gone.
+
+Views, the API and the Celery task only call these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import DemoRun
+from .params import checkpoint_version, input_key, parameters_check
+from .results import result_to_json
+
+log = logging.getLogger(__name__)
+Status = DemoRun.Status
+MAX_ATTEMPTS = 2  # a run whose worker died is run once more, then fails
+HEARTBEAT_EVERY = 0.25  # seconds between progress writes
+
+
+@dataclass
+class Refused(Exception):
+    """Too many runs: from this learner, from this address, or queued on the site."""
+
+    reason: str
+    retry_after: int  # seconds
+
+
+def client_digest(ip: str) -> str:
+    """Runs remember a keyed digest of the client's address, never the address."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+
+
+def run_request(
+    *,
+    family: str,
+    params: dict,
+    seed: int,
+    learner: AbstractBaseUser | None,
+    session_key: str,
+    client_ip: str,
+) -> DemoRun:
+    """Validate, reuse an identical finished run, or queue a new one.
+
+    Raises ``generators.ParameterError`` for bad parameters and ``Refused`` beyond the
+    rate limits or the queue bound."""
+    clean = parameters_check(family=family, params=params, seed=seed)
+    version = checkpoint_version(family)
+    key = input_key(family=family, params=clean, seed=seed, version=version)
+    owner = {"learner": learner, "session_key": "" if learner else session_key}
+    client = client_digest(client_ip)
+    runs_reap()
+    done = (
+        DemoRun.objects.filter(input_key=key, status=Status.SUCCEEDED, reused_from=None)
+        .order_by("created_at")
+        .first()
+    )
+    if done is not None:
+        now = timezone.now()
+        return DemoRun.objects.create(
+            family=family,
+            params=clean,
+            seed=seed,
+            checkpoint_version=version,
+            input_key=key,
+            status=Status.SUCCEEDED,
+            progress_step=done.progress_total,
+            progress_total=done.progress_total,
+            result=done.result,
+            device=done.device,
+            sampling_seconds=done.sampling_seconds,
+            started_at=now,
+            finished_at=now,
+            client=client,
+            reused_from=done,
+            **owner,
+        )
+    _check_limits(learner=learner, session_key=session_key, client=client)
+    with transaction.atomic():
+        run = DemoRun.objects.create(
+            family=family,
+            params=clean,
+            seed=seed,
+            checkpoint_version=version,
+            input_key=key,
+            client=client,
+            **owner,
+        )
+        transaction.on_commit(lambda: run_enqueue(run_id=run.id))
+    return run
+
+
+def _check_limits(*, learner, session_key: str, client: str) -> None:
+    """Per learner (or session), per address, and a bound on queued runs site-wide.
+    Reused runs cost nothing and are not counted."""
+    now = timezone.now()
+    minute = now - timedelta(minutes=1)
+    fresh = DemoRun.objects.filter(reused_from=None, created_at__gte=minute)
+    mine = fresh.filter(learner=learner) if learner else fresh.filter(session_key=session_key)
+    for runs, limit, who in (
+        (mine, settings.DEMOS_RUNS_PER_MINUTE, "you"),
+        (fresh.filter(client=client), settings.DEMOS_RUNS_PER_MINUTE_PER_IP, "your network"),
+    ):
+        times = list(runs.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            wait = math.ceil((times[-1] + timedelta(minutes=1) - now).total_seconds())
+            raise Refused(
+                f"{limit} runs a minute is the limit for {who}; try again in {max(wait, 1)} s.",
+                max(wait, 1),
+            )
+    queued = DemoRun.objects.filter(status=Status.QUEUED).count()
+    if queued >= settings.DEMOS_MAX_QUEUED:
+        raise Refused(
+            f"{queued} runs are waiting for a worker; try again in a few seconds.",
+            max(2, min(60, queued // 4)),
+        )
+
+
+def run_enqueue(*, run_id: UUID) -> None:
+    """Send the run to the demo queue; if the broker cannot take it, the run fails now."""
+    from .tasks import run_demo
+
+    try:
+        run_demo.apply_async(args=[str(run_id)], queue=settings.DEMOS_QUEUE)
+    except Exception as exc:  # kombu raises many kinds: any of them means "not queued"
+        log.exception("could not queue demo run %s", run_id)
+        _fail(run_id, f"The task queue could not be reached ({type(exc).__name__}).")
+
+
+def _fail(run_id: UUID, reason: str, field: str = "", *, only=(Status.QUEUED, Status.RUNNING)):
+    DemoRun.objects.filter(id=run_id, status__in=only).update(
+        status=Status.FAILED, error=reason, error_field=field, finished_at=timezone.now()
+    )
+
+
+def run_execute(*, run_id: UUID) -> None:
+    """Claim the run, sample, store the result. Idempotent: a finished run is left
+    alone; a run found "running" was started by a worker that died, and is run once
+    more at most (``MAX_ATTEMPTS``)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import generators
+
+    now = timezone.now()
+    claimed = DemoRun.objects.filter(
+        id=run_id, status__in=[Status.QUEUED, Status.RUNNING], attempts__lt=MAX_ATTEMPTS
+    ).update(status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now)
+    if not claimed:
+        _fail(run_id, "Its worker stopped twice while running it.", only=(Status.RUNNING,))
+        return
+    run = DemoRun.objects.only("family", "params", "seed").get(id=run_id)
+    progress = _ProgressWriter(run_id)
+    try:
+        out = generators.sample(run.family, seed=run.seed, progress=progress, **run.params)
+    except generators.ParameterError as exc:
+        _fail(run_id, str(exc), exc.field)
+        return
+    except SoftTimeLimitExceeded:
+        _fail(run_id, f"It took longer than {settings.DEMOS_SOFT_TIME_LIMIT} s and was stopped.")
+        return
+    except Exception as exc:  # a bug or a missing checkpoint: fail the run, do not retry
+        log.exception("demo run %s failed", run_id)
+        _fail(run_id, f"The model could not run: {exc}")
+        return
+    total = progress.total or 1
+    DemoRun.objects.filter(id=run_id, status=Status.RUNNING).update(
+        status=Status.SUCCEEDED,
+        result=result_to_json(out),
+        device=out["device"],
+        sampling_seconds=out["seconds"],
+        progress_step=total,
+        progress_total=total,
+        live_frames=[],
+        finished_at=timezone.now(),
+    )
+
+
+class _ProgressWriter:
+    """The sampler's progress callback: step k of n and, for diffusion, the x̂₀ preview
+    of the first sample, written at most every ``HEARTBEAT_EVERY`` seconds (and at
+    every new preview) so the page can show them while the run goes on."""
+
+    def __init__(self, run_id: UUID):
+        self.run_id, self.total, self.frames, self.last = run_id, 0, [], 0.0
+
+    def __call__(self, step: int, total: int, preview=None) -> None:
+        self.total = total
+        if preview is not None:
+            self.frames.append({"step": step, "image": [round(float(v), 3) for v in preview]})
+        now = time.monotonic()
+        if preview is None and now - self.last < HEARTBEAT_EVERY and step < total:
+            return
+        self.last = now
+        fields = {"progress_step": step, "progress_total": total, "heartbeat_at": timezone.now()}
+        if preview is not None:
+            fields["live_frames"] = self.frames
+        DemoRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(**fields)
+
+
+def runs_reap(*, now=None) -> int:
+    """End every run whose worker is gone: running with no report for
+    ``DEMOS_STALE_SECONDS`` or past the hard time limit, queued past
+    ``DEMOS_QUEUED_TIMEOUT``. Called when runs are asked for or read; returns how many."""
+    now = now or timezone.now()
+    running = DemoRun.objects.filter(status=Status.RUNNING)
+    n = running.filter(
+        started_at__lt=now - timedelta(seconds=settings.DEMOS_TIME_LIMIT + 5)
+    ).update(
+        status=Status.FAILED,
+        error=f"It ran past the {settings.DEMOS_TIME_LIMIT} s time limit.",
+        finished_at=now,
+    )
+    stale = now - timedelta(seconds=settings.DEMOS_STALE_SECONDS)
+    silent = Q(heartbeat_at__lt=stale) | Q(heartbeat_at=None, started_at__lt=stale)
+    n += running.filter(silent).update(
+        status=Status.FAILED,
+        error="Its worker stopped reporting (it crashed or was stopped).",
+        finished_at=now,
+    )
+    waited = now - timedelta(seconds=settings.DEMOS_QUEUED_TIMEOUT)
+    n += DemoRun.objects.filter(Q(status=Status.QUEUED) & Q(created_at__lt=waited)).update(
+        status=Status.FAILED,
+        error=f"No worker picked it up within {settings.DEMOS_QUEUED_TIMEOUT // 60} minutes.",
+        finished_at=now,
+    )
+    return n

@@ -1,0 +1,36 @@
+"""Celery tasks: thin adapters from a message to ``demos.services``.
+
+The task is idempotent (``run_execute`` leaves a finished run alone and re-runs a run
+whose worker died at most once), which is why it acknowledges late and is rejected
+back to the queue when its worker process is lost. It never retries on its own: a
+failure ends the run as failed with a reason."""
+
+from celery import shared_task
+from celery.signals import worker_init, worker_process_init
+from django.conf import settings
+
+from .services import run_execute
+
+
+@shared_task(
+    name="demos.run",
+    queue=settings.DEMOS_QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.DEMOS_SOFT_TIME_LIMIT,
+    time_limit=settings.DEMOS_TIME_LIMIT,
+    max_retries=0,
+    ignore_result=True,
+)
+def run_demo(run_id: str) -> None:
+    run_execute(run_id=run_id)
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _torch_threads(**kwargs) -> None:
+    """Small models on a shared CPU run many times faster on one thread (stack notes):
+    every worker process, and a solo pool's main process, uses DEMOS_TORCH_THREADS."""
+    import torch
+
+    torch.set_num_threads(settings.DEMOS_TORCH_THREADS)
