@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
@@ -14,8 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import selectors
-from .catalog import FAMILIES
-from .models import DemoRun
+from .models import DemoRun, Family
 from .params import SEED_MAX, schema
 from .services import Refused, run_request
 
@@ -63,7 +67,7 @@ class FamilySerializer(serializers.Serializer):
 
 
 class RunInputSerializer(serializers.Serializer):
-    family = serializers.ChoiceField(choices=[f.name for f in FAMILIES])
+    family = serializers.ChoiceField(choices=Family.choices)
     seed = serializers.IntegerField(min_value=0, max_value=SEED_MAX, default=0)
     params = serializers.DictField(
         child=AnyValueField(allow_null=True),
@@ -192,7 +196,10 @@ class FamilyViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         return Response(FamilySerializer(list(schema().values()), many=True).data)
 
-    @extend_schema(responses={200: FamilySerializer, 404: OpenApiResponse(description="None.")})
+    @extend_schema(
+        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=Family.values)],
+        responses={200: FamilySerializer, 404: OpenApiResponse(description="No such family.")},
+    )
     def retrieve(self, request: Request, name: str | None = None) -> Response:
         if name not in schema():
             raise NotFound("No such family.")

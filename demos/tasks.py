@@ -14,7 +14,6 @@ from .services import run_execute
 
 @shared_task(
     name="demos.run",
-    queue=settings.DEMOS_QUEUE,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.DEMOS_SOFT_TIME_LIMIT,
@@ -23,6 +22,7 @@ from .services import run_execute
     ignore_result=True,
 )
 def run_demo(run_id: str) -> None:
+    """Sample for one DemoRun. Sent by ``run_enqueue`` to ``settings.DEMOS_QUEUE``."""
     run_execute(run_id=run_id)
 
 

@@ -118,6 +118,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"DemoFamilyEnum": "demos.models.Family"},
 }
 
 # Celery. With no CELERY_BROKER_URL the broker is embedded: kombu's filesystem
@@ -141,6 +142,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Live demos (demos/). One setting routes every demo task: "gpu" where the workers have
 # CUDA (docker-compose), "cpu" otherwise; `make run`'s worker listens on both.
 DEMOS_QUEUE = env("DEMOS_QUEUE", default="cpu")
+CELERY_TASK_ROUTES = {"demos.run": {"queue": DEMOS_QUEUE}}
 DEMOS_SOFT_TIME_LIMIT = env.int("DEMOS_SOFT_TIME_LIMIT", default=60)  # seconds: run ends failed
 DEMOS_TIME_LIMIT = env.int("DEMOS_TIME_LIMIT", default=75)  # seconds: the worker child is killed
 DEMOS_RUNS_PER_MINUTE = env.int("DEMOS_RUNS_PER_MINUTE", default=20)  # per learner or session
