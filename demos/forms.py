@@ -84,6 +84,7 @@ class DemoForm(forms.Form):
         min_value=0,
         max_value=SEED_MAX,
         initial=0,
+        required=False,
     )
 
     def __init__(self, *args, family: str, **kwargs):
@@ -96,6 +97,10 @@ class DemoForm(forms.Form):
             field.initial = start.get(p["name"], p["default"])
             self.fields[p["name"]] = field
         self.fields["seed"].widget.attrs.update({"min": 0})
+
+    def clean_seed(self) -> int:
+        seed = self.cleaned_data.get("seed")
+        return 0 if seed is None else seed
 
     def params(self) -> dict:
         """The parameters the learner sent; blank numbers take their defaults."""

@@ -111,7 +111,7 @@ def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
         raise Http404("No such run.") from None
     context = run_context(run)
     if request.htmx:
-        response = render(request, "demos/run.html#run-panel", context)
+        response = render(request, "demos/_run_panel.html", context)
         if run.finished:  # polling ends here (the finished panel is still swapped in)
             response.status_code = HttpResponseStopPolling.status_code
         return response

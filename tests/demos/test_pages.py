@@ -1,0 +1,270 @@
+"""The Lab through HTTP: pages, forms with bounds, errors, limits, CSRF, permalinks."""
+
+from datetime import timedelta
+from html import unescape
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from demos.models import DemoRun
+from demos.services import runs_reap
+
+FAMILIES = ["autoregressive", "vae", "gan", "flow", "diffusion"]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def finished_run(**fields) -> DemoRun:
+    now = timezone.now()
+    defaults = dict(
+        family="diffusion",
+        params={"sampler": "ddim", "num_inference_steps": 2, "n": 1, "n_frames": 2},
+        seed=0,
+        checkpoint_version="v",
+        input_key="k",
+        status=DemoRun.Status.SUCCEEDED,
+        progress_step=2,
+        progress_total=2,
+        result={
+            "images": [[[0.5] * 8] * 8],
+            "frame_steps": [999, 0],
+            "frames": [[[[0.1] * 8] * 8], [[[0.9] * 8] * 8]],
+            "x0_previews": [[[[0.2] * 8] * 8], [[[0.8] * 8] * 8]],
+        },
+        device="cpu",
+        sampling_seconds=0.1,
+        started_at=now,
+        finished_at=now,
+    )
+    return DemoRun.objects.create(**(defaults | fields))
+
+
+@pytest.mark.django_db
+def test_lab_lists_the_five_families_and_the_comparison(client):
+    """Protects the Lab's front page: every family and the comparison are one click away."""
+    html = client.get("/lab/").content.decode()
+    for family in FAMILIES:
+        assert f'href="/lab/{family}/"' in html
+    assert 'href="/lab/compare/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("family", FAMILIES)
+def test_each_family_page_shows_its_form_with_defaults_and_bounds(client, family):
+    """Protects the demo forms: built from the generators' schema, so each parameter has
+    its default and its bounds on the control, and the form posts with a CSRF token."""
+    import generators
+
+    response = client.get(f"/lab/{family}/")
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "csrfmiddlewaretoken" in html and f'hx-post="/lab/{family}/runs/"' in html
+    (schema,) = [f for f in generators.families() if f["name"] == family]
+    for p in schema["parameters"]:
+        assert f'name="{p["name"]}"' in html
+        if p["type"] in ("int", "float"):
+            assert f'max="{p["max"]}"' in html
+
+
+def test_unknown_family_is_404(client, db):
+    """Protects the family URL from serving a page for a family that does not exist."""
+    assert client.get("/lab/nonsense/").status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("family", "lesson"),
+    [
+        ("autoregressive", "autoregressive-models"),
+        ("vae", "variational-autoencoders"),
+        ("gan", "generative-adversarial-networks"),
+        ("flow", "flow-based-models"),
+        ("diffusion", "diffusion-models"),
+    ],
+)
+def test_the_lesson_on_a_family_embeds_its_demo_and_links_the_comparison(
+    client, first_path, family, lesson
+):
+    """Protects "the family's demo embedded in the lesson that teaches it"."""
+    html = client.get(f"/paths/{first_path.slug}/lessons/{lesson}/").content.decode()
+    assert f'id="demo-{family}"' in html
+    assert 'href="/lab/compare/"' in html
+
+
+@pytest.mark.django_db
+def test_other_lessons_have_no_demo(client, first_path):
+    """Protects the other lessons from an unrelated demo."""
+    html = client.get(f"/paths/{first_path.slug}/lessons/introduction/").content.decode()
+    assert 'class="demo"' not in html
+
+
+@pytest.mark.django_db
+def test_posting_the_form_queues_a_run_and_redirects_to_its_permalink(client):
+    """Protects the no-JavaScript path: a plain POST makes a queued run and redirects to
+    its page, which shows the progress bar and a way to reload."""
+    response = client.post("/lab/diffusion/runs/", {"seed": 3, "num_inference_steps": 20})
+    run = DemoRun.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"/lab/runs/{run.id}/"
+    assert run.status == "queued" and run.seed == 3
+    assert run.params["num_inference_steps"] == 20 and run.params["sampler"] == "ddim"
+    html = client.get(response["Location"]).content.decode()
+    assert 'class="run-progress"' in html and "<noscript>" in html
+
+
+@pytest.mark.django_db
+def test_htmx_post_swaps_in_the_demo_with_a_polling_run_panel(client):
+    """Protects the htmx path: the demo partial comes back (no page chrome) with a run
+    panel that polls its own permalink."""
+    response = client.post("/lab/diffusion/runs/", {"seed": 0}, **HTMX)
+    run = DemoRun.objects.get()
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "<html" not in html and 'id="demo-diffusion"' in html
+    assert f'hx-get="/lab/runs/{run.id}/"' in html and 'hx-trigger="every 400ms"' in html
+
+
+@pytest.mark.django_db
+def test_polling_a_finished_run_stops_with_286_and_draws_the_result(client):
+    """Protects the end of polling: a finished run answers 286 (htmx stops) with the
+    digit grid, the denoising frames, the device and the time taken."""
+    run = finished_run()
+    response = client.get(f"/lab/runs/{run.id}/", **HTMX)
+    assert response.status_code == 286
+    html = response.content.decode()
+    assert 'class="digits"' in html and "data:image/png;base64," in html
+    assert "t=999" in html and "cpu" in html and "0.100 s" in html
+    queued = finished_run(status="queued", result=None, input_key="q")
+    assert client.get(f"/lab/runs/{queued.id}/", **HTMX).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"guidance_scale": "50"}, "guidance_scale", "between 1.0 and 10.0"),
+        ({"num_inference_steps": "abc"}, "num_inference_steps", "Enter a whole number"),
+        ({"sampler": "ddpm", "eta": "0.5"}, "eta", "eta applies to the ddim sampler only"),
+        ({"seed": "-1"}, "seed", "greater than or equal to 0"),
+    ],
+)
+def test_bad_parameters_are_a_400_with_the_field_and_its_range(client, data, field, message):
+    """Protects the form: a value out of bounds, of the wrong type, or against another
+    parameter is a 400 with the message beside the field, and no run is made."""
+    response = client.post("/lab/diffusion/runs/", data, **HTMX)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert f'id="id_{field}-error"' in html and message in html
+    assert not DemoRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_form_needs_a_csrf_token():
+    """Protects against cross-site requests: a POST without the token is refused."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/lab/diffusion/runs/", {"seed": 0})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not DemoRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_too_many_runs_from_one_learner_is_a_429_with_retry_after(client, settings):
+    """Protects the workers from one learner: beyond the per-minute limit, 429 with a
+    Retry-After in seconds and the reason on the form; identical requests reused from a
+    finished run are free."""
+    settings.DEMOS_RUNS_PER_MINUTE = 3
+    for seed in range(3):
+        assert client.post("/lab/gan/runs/", {"seed": seed}, **HTMX).status_code == HTTPStatus.OK
+    response = client.post("/lab/gan/runs/", {"seed": 9}, **HTMX)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "3 runs a minute" in response.content.decode()
+    assert DemoRun.objects.count() == 3
+    other = Client()  # another learner on the same address is still served
+    assert other.post("/lab/gan/runs/", {"seed": 9}, **HTMX).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_too_many_runs_from_one_address_is_a_429(settings):
+    """Protects against one client rotating sessions: the per-address limit holds."""
+    settings.DEMOS_RUNS_PER_MINUTE_PER_IP = 2
+    for seed in range(2):
+        assert Client().post("/lab/gan/runs/", {"seed": seed}).status_code == HTTPStatus.FOUND
+    response = Client().post("/lab/gan/runs/", {"seed": 5})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS and response["Retry-After"]
+
+
+@pytest.mark.django_db
+def test_a_full_queue_is_a_429_with_retry_after(client, settings):
+    """Protects the site when workers fall behind: beyond DEMOS_MAX_QUEUED waiting runs,
+    new runs are refused with Retry-After instead of piling up."""
+    settings.DEMOS_MAX_QUEUED = 2
+    for i in range(2):
+        finished_run(status="queued", result=None, input_key=f"q{i}", session_key=f"s{i}")
+    response = client.post("/lab/gan/runs/", {"seed": 1}, **HTMX)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert int(response["Retry-After"]) >= 1
+    assert "waiting for a worker" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_reaper_ends_silent_running_and_forgotten_queued_runs(settings):
+    """Protects "nothing stays queued or running forever": a running run whose worker
+    went quiet, one past the time limit, and a queued one nobody took all end failed,
+    with a reason; a healthy running run is left alone."""
+    now = timezone.now()
+    silent = finished_run(
+        status="running",
+        result=None,
+        input_key="a",
+        started_at=now - timedelta(seconds=40),
+        heartbeat_at=now - timedelta(seconds=31),
+    )
+    slow = finished_run(
+        status="running",
+        result=None,
+        input_key="b",
+        started_at=now - timedelta(seconds=settings.DEMOS_TIME_LIMIT + 10),
+        heartbeat_at=now,
+    )
+    forgotten = finished_run(status="queued", result=None, input_key="c", started_at=None)
+    DemoRun.objects.filter(id=forgotten.id).update(created_at=now - timedelta(minutes=11))
+    healthy = finished_run(status="running", result=None, input_key="d", heartbeat_at=now)
+    assert runs_reap() == 3
+    for run, reason in (
+        (silent, "stopped reporting"),
+        (slow, "time limit"),
+        (forgotten, "No worker"),
+    ):
+        run.refresh_from_db()
+        assert run.status == "failed" and reason in run.error and run.finished_at
+    healthy.refresh_from_db()
+    assert healthy.status == "running"
+
+
+@pytest.mark.django_db
+def test_a_learner_sees_only_their_own_recent_runs(client, django_user_model):
+    """Protects privacy: the Lab lists a learner's own runs, never another's."""
+    ada = django_user_model.objects.create_user("ada", password="x-long-passphrase")
+    bob = django_user_model.objects.create_user("bob", password="x-long-passphrase")
+    mine = finished_run(learner=ada, seed=111)
+    theirs = finished_run(learner=bob, seed=222, input_key="b")
+    client.force_login(ada)
+    html = client.get("/lab/").content.decode()
+    assert str(mine.id) in html and str(theirs.id) not in html
+    html = client.get("/lab/diffusion/").content.decode()
+    assert str(mine.id) in html and str(theirs.id) not in html
+
+
+@pytest.mark.django_db
+def test_compare_page_explains_every_column_and_links_each_family(client):
+    """Protects the comparison: a plain sentence under every column and a link to each
+    family's demo, whether or not the evaluation has been run yet."""
+    from demos.compare import COLUMNS
+
+    html = unescape(client.get("/lab/compare/").content.decode())
+    for name, sentence in COLUMNS:
+        assert str(name) in html and str(sentence).split(":")[0] in html
+    for family in FAMILIES:
+        assert f'href="/lab/{family}/"' in html
