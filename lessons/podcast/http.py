@@ -38,12 +38,11 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
             raise Unsatisfiable
         return max(size - length, 0), size - 1
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None  # invalid: ignore the header, as the RFC says
     if start >= size:
         raise Unsatisfiable
-    return start, min(end, size - 1)
+    return start, min(int(last), size - 1) if last else size - 1
 
 
 def _chunks(file, start: int, length: int) -> Iterator[bytes]:
@@ -73,7 +72,8 @@ def ranged_file_response(
     except (FileNotFoundError, OSError) as error:
         raise Http404("No such audio file.") from error
     quoted = f'"{etag}"'
-    modified = last_modified.timestamp() if last_modified else None
+    # Whole seconds: HTTP dates have no fractions, so If-Modified-Since must compare equal.
+    modified = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=quoted, last_modified=modified)
     if not_modified is not None:
         not_modified["ETag"] = quoted
@@ -88,7 +88,7 @@ def ranged_file_response(
     if header and (
         if_range is None
         or quoted in parse_etags(if_range)
-        or (modified and parse_http_date_safe(if_range) == int(modified))
+        or (modified and parse_http_date_safe(if_range) == modified)
     ):
         try:
             byte_range = parse_range(header, size)

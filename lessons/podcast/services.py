@@ -4,6 +4,7 @@ audio twice writes one file."""
 
 import hashlib
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from lessons.models import AudioType, Episode, LearningPath
 
-from .files import PodcastSpec, audio_kind, script_sha256
+from .files import MAX_AUDIO_BYTES, PodcastSpec, audio_kind, script_sha256
 from .formats import vtt_write
 from .render import RenderError, probe_duration, render_episode
 from .script import script_parse
@@ -98,21 +99,55 @@ def episode_rebuild(*, episode: Episode) -> Episode:
     return episode
 
 
-def episode_replace_audio(*, episode: Episode, data: bytes, filename: str) -> Episode:
-    """Use staff's own recording instead of the generated one. The caller has checked
-    its type and size; the duration is measured here (RenderError if it is not audio).
-    The transcript and chapters keep their times: rebuild from the script to redo them."""
+@dataclass(frozen=True)
+class AudioCheck:
+    audio_type: str
+    duration: float  # seconds, as a decoder reads the file
+
+
+def audio_check(data: bytes) -> AudioCheck:
+    """What an uploaded file is: MP3 or Ogg by its first bytes, and a duration ffprobe
+    can measure. RenderError, with a message for people, when it is neither."""
+    if not data:
+        raise RenderError("the file is empty")
+    if len(data) > MAX_AUDIO_BYTES:
+        raise RenderError(f"the file is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MB")
     audio_type = audio_kind(data)
     if audio_type is None:
-        raise RenderError("not an MP3 or Ogg file")
+        raise RenderError("this is not an MP3 or Ogg audio file")
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / "upload"
         probe.write_bytes(data)
         duration = probe_duration(probe)
-    with transaction.atomic():
-        episode = Episode.objects.select_for_update().select_related("path").get(pk=episode.pk)
-        fields = _store_audio(episode, data, audio_type)
-        episode.duration = round(duration, 3)
-        episode.build = {"uploaded": filename}
-        episode.save(update_fields=[*fields, "duration", "build", "updated_at"])
+    if duration <= 0:
+        raise RenderError("the audio has no length")
+    return AudioCheck(audio_type=audio_type, duration=round(duration, 3))
+
+
+@transaction.atomic
+def episode_replace_audio(*, episode: Episode, data: bytes, check: AudioCheck, filename: str):
+    """Use staff's own recording instead of the generated one (`check` from
+    `audio_check`). The transcript and chapters keep their times: rebuild from the
+    script to redo them."""
+    episode = Episode.objects.select_for_update().select_related("path").get(pk=episode.pk)
+    fields = _store_audio(episode, data, check.audio_type)
+    episode.duration = check.duration
+    episode.build = {"uploaded": filename}
+    episode.save(update_fields=[*fields, "duration", "build", "updated_at"])
+    return episode
+
+
+@transaction.atomic
+def episode_save_script(*, episode: Episode, script_text: str) -> Episode:
+    """Staff wrote or edited the script: title and description follow it. The audio
+    keeps playing the old words until it is rebuilt."""
+    script = script_parse(script_text)
+    episode.script, episode.title = script_text, script.title
+    episode.description = script.description
+    if episode.pk is None:
+        episode.guid = _guid(episode.path)
+        episode.published_at = timezone.now()
+        episode.save()
+    else:
+        episode.save(update_fields=["script", "title", "description", "updated_at"])
     return episode
