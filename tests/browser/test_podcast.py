@@ -48,3 +48,13 @@ def test_clicking_a_chapter_seeks_the_player_and_the_transcript_follows(
         }"""
     )
     assert visible
+
+    # Speed is a labelled control; the place the learner stopped survives a reload.
+    page.get_by_label("Speed").select_option("1.5")
+    assert page.evaluate("document.getElementById('episode-audio').playbackRate") == 1.5
+    page.reload()
+    page.wait_for_function("document.getElementById('episode-audio').readyState >= 1")
+    page.get_by_text("Picked up where you stopped").wait_for()
+    resumed = page.evaluate("document.getElementById('episode-audio').currentTime")
+    assert resumed == pytest.approx(now, abs=0.2)
+    assert page.evaluate("document.getElementById('episode-audio').playbackRate") == 1.5

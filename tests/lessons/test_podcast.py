@@ -320,3 +320,10 @@ def test_path_without_episode_says_so(client, first_path):
     assert response.status_code == HTTPStatus.OK
     assert "no podcast episode yet" in response.content.decode()
     assert client.get(audio_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_readme_documents_the_podcast_commands_and_urls():
+    """Protects newcomers: the commands and the endpoints are in the README."""
+    readme = (ROOT / "README.md").read_text()
+    for name in ("build_podcast", "draw_podcast_artwork", "/podcast/feed.xml", "/podcast/"):
+        assert name in readme, name

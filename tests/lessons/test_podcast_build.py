@@ -159,6 +159,8 @@ def test_admin_refuses_a_file_that_is_not_audio(staff_client, first_path):
     """Protects the episode from a bad upload: a text file named .mp3 is refused with a
     message, and the audio stays what it was."""
     episode = first_path.episode
+    page = staff_client.get(change_url(episode))
+    assert page.status_code == HTTPStatus.OK and "Replace the audio" in page.text
     before = episode.audio_sha256
     fake = SimpleUploadedFile("episode.mp3", b"not audio at all" * 100, "audio/mpeg")
     response = staff_client.post(change_url(episode), form_data(episode, replacement_audio=fake))
