@@ -64,9 +64,10 @@ def ranged_file_response(
     content_type: str,
     etag: str,
     last_modified: datetime | None,
+    public: bool = True,
 ) -> HttpResponse:
     """GET or HEAD of a stored file with Range, ETag and Last-Modified. A missing file
-    is a 404."""
+    is a 404. `public`: whether shared caches (CDNs, proxies) may keep it."""
     try:
         size = storage.size(name)
     except (FileNotFoundError, OSError) as error:
@@ -116,5 +117,6 @@ def ranged_file_response(
     response["ETag"] = quoted
     if last_modified:
         response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = "public, max-age=3600"
+    # Shared caches may keep public files; a private path's audio stays in the browser.
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=3600"
     return response

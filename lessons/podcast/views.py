@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lessons import selectors as lesson_selectors
-from lessons.models import Episode, LearningPath
+from lessons.models import Episode, LearningPath, Visibility
 
 from . import selectors
 from .formats import chapters_json
@@ -56,6 +56,7 @@ def episode_audio(request: HttpRequest, slug: str, extension: str) -> HttpRespon
         content_type=episode.audio_type,
         etag=episode.audio_sha256[:32],
         last_modified=episode.audio_updated_at,
+        public=episode.path.visibility == Visibility.PUBLIC,
     )
 
 

@@ -309,6 +309,7 @@ def test_path_page_links_to_the_episode(client, first_path):
     """Protects the way in: the path's Podcast card opens the episode, not "coming soon"."""
     html = client.get(first_path.get_absolute_url()).content.decode()
     assert f'href="{reverse("path_podcast", args=[SLUG])}"' in html
+    assert "0:00–3:45" in html  # the episode's length, as the path card shows it
     page = client.get(reverse("path_podcast", args=[SLUG])).content.decode()
     assert "Coming soon" not in page
 
@@ -327,3 +328,11 @@ def test_readme_documents_the_podcast_commands_and_urls():
     readme = (ROOT / "README.md").read_text()
     for name in ("build_podcast", "draw_podcast_artwork", "/podcast/feed.xml", "/podcast/"):
         assert name in readme, name
+
+
+def test_only_public_paths_audio_may_sit_in_shared_caches(client, first_path):
+    """Protects unlisted paths: their audio is cacheable by the browser only."""
+    assert client.get(audio_url())["Cache-Control"].startswith("public")
+    first_path.visibility = Visibility.UNLISTED
+    first_path.save(update_fields=["visibility"])
+    assert client.get(audio_url())["Cache-Control"].startswith("private")
