@@ -237,3 +237,16 @@ def test_system_deps_and_dockerfile_install_the_podcast_tools():
     docker = (ROOT / "Dockerfile").read_text()
     for package in ("espeak-ng", "ffmpeg"):
         assert package in deps and package in docker
+
+
+@pytest.mark.django_db
+def test_episode_not_built_yet_shows_its_script_and_stays_out_of_the_feed(client, small_bundle):
+    """Protects a path whose script is written but not yet spoken: the page shows the
+    script and says so; the feed does not list audio that is not there."""
+    path, _ = path_import(bundle=bundle_read(small_bundle))
+    response = client.get(reverse("path_podcast", args=[path.slug]))
+    assert response.status_code == HTTPStatus.OK
+    assert "has not been built yet" in response.text
+    assert "A model that learns a distribution and samples from it." in response.text
+    assert "<audio" not in response.text
+    assert "/paths/small/" not in client.get(reverse("podcast_feed")).text
