@@ -223,3 +223,19 @@ def test_pages_load_only_local_assets(client, first_path):
         for chunk in html.split(tag)[1:]:
             attrs = chunk.split(">", 1)[0]
             assert "http://" not in attrs and "https://" not in attrs and "//cdn" not in attrs
+
+
+@pytest.mark.django_db
+def test_hostile_lesson_body_renders_inert_on_the_page(client):
+    """Protects learners end to end: a lesson body carrying a script, an event handler
+    and a javascript: link reaches the page with none of them active."""
+    path = make_path("hostile", 1, 0)
+    path.lessons.update(
+        body='<script>document.title="owned"</script>\n\n'
+        '[win a prize](javascript:alert(1)) <img src=x onerror="alert(2)">\n'
+    )
+    html = client.get(path.lessons.get().get_absolute_url()).content.decode()
+    body = html.split('<div class="lesson-body">', 1)[1].split("</div>", 1)[0]
+    assert "<script" not in body and "owned" not in body
+    assert "javascript:" not in body and "onerror" not in body
+    assert "win a prize" in body
