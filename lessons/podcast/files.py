@@ -68,7 +68,7 @@ def podcast_read(directory: Path) -> PodcastSpec | None:
     except UnicodeDecodeError as error:
         raise BundleError(str(script_file), None, "not UTF-8 text") from error
     except ScriptError as error:
-        raise BundleError(str(script_file), error.line, str(error).split(": ", 1)[1]) from error
+        raise BundleError(str(script_file), error.line, error.message) from error
     spec = PodcastSpec(script_text=text, script=script)
 
     audio_files = [folder / name for name in AUDIO_FILES if (folder / name).is_file()]

@@ -28,7 +28,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“])")
 
 class ScriptError(ValueError):
     def __init__(self, line: int, message: str):
-        self.line = line
+        self.line, self.message = line, message
         super().__init__(f"{line}: {message}")
 
 

@@ -336,3 +336,21 @@ def test_only_public_paths_audio_may_sit_in_shared_caches(client, first_path):
     first_path.visibility = Visibility.UNLISTED
     first_path.save(update_fields=["visibility"])
     assert client.get(audio_url())["Cache-Control"].startswith("private")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_range_over_real_http(live_server):
+    """Protects seeking through a real WSGI server, not just the test client: the
+    headers and the exact bytes survive the trip."""
+    from urllib.request import Request, urlopen
+
+    from lessons.bundle import bundle_read
+    from lessons.services import path_import
+
+    path_import(bundle=bundle_read(FIRST_PATH_DIR))
+    mp3 = SHIPPED_MP3.read_bytes()
+    request = Request(live_server.url + audio_url(), headers={"Range": "bytes=100-199"})
+    with urlopen(request) as response:
+        assert response.status == HTTPStatus.PARTIAL_CONTENT
+        assert response.headers["Content-Range"] == f"bytes 100-199/{len(mp3)}"
+        assert response.read() == mp3[100:200]
