@@ -5,6 +5,7 @@ from django.db import transaction
 
 from .bundle import LessonSpec, PathBundle
 from .models import LearningPath, Lesson, LessonCompletion, Resource
+from .podcast.services import episode_sync
 from .selectors import SESSION_COMPLETED
 
 
@@ -66,6 +67,7 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
             for i, (t, a, y, k, u, n) in enumerate(wanted_resources)
         )
         changed = True
+    changed |= episode_sync(path=path, spec=bundle.podcast)
     return path, changed
 
 

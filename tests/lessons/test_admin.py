@@ -1,0 +1,52 @@
+"""Staff administer content in the Django admin; learners cannot."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Episode, LearningPath, Lesson, LessonCompletion, Resource
+
+MODELS = [LearningPath, Lesson, Resource, LessonCompletion, Episode]
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser(username="staff", password="pw-staff-123")
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:lessons_{model._meta.model_name}_{action}", args=args)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_staff_see_list_search_and_edit_pages(client, staff, first_path, learner, model):
+    """Protects the admin for every content model: list (with search), and edit page."""
+    LessonCompletion.objects.create(learner=learner, lesson=first_path.lessons.first())
+    client.force_login(staff)
+    assert client.get(admin_url(model, "changelist")).status_code == HTTPStatus.OK
+    assert (
+        client.get(admin_url(model, "changelist"), {"q": "diffusion"}).status_code == HTTPStatus.OK
+    )
+    obj = model.objects.first()
+    assert client.get(admin_url(model, "change", obj.pk)).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_path_admin_edits_lessons_inline_and_links_to_the_site(client, staff, first_path):
+    """Protects staff editing a path with its lessons and resources inline, and the
+    "view on site" link that opens the path's page."""
+    client.force_login(staff)
+    html = client.get(admin_url(LearningPath, "change", first_path.pk)).content.decode()
+    assert "lessons-TOTAL_FORMS" in html and "resources-TOTAL_FORMS" in html
+    assert "View on site" in html
+
+
+@pytest.mark.django_db
+def test_learners_cannot_open_the_admin(client, learner):
+    """Protects content from non-staff accounts."""
+    client.force_login(learner)
+    response = client.get(admin_url(LearningPath, "changelist"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert reverse("admin:login") in response["Location"]
