@@ -26,6 +26,15 @@ MODELS = [
     ("gan", _("GAN"), "gan-digits", "gan"),
     ("diffusion", _("Diffusion (DDIM, 50 steps)"), "diffusion-digits", "diffusion"),
 ]
+# The parameters that draw 16 digits from each checkpoint (manage.py demo_samples).
+SAMPLE_PARAMS = {
+    "autoregressive-digits": {"dataset": "digits", "n": 16},
+    "vae-digits": {"mode": "sample", "latent_dim": 2, "n": 16},
+    "vae-digits-z16": {"mode": "sample", "latent_dim": 16, "n": 16},
+    "flow-digits": {"dataset": "digits", "n": 16},
+    "gan-digits": {"dataset": "digits", "n": 16},
+    "diffusion-digits": {"sampler": "ddim", "num_inference_steps": 50, "n": 16},
+}
 
 COLUMNS = [
     (
@@ -117,3 +126,11 @@ def compare_context() -> dict:
 
 def _thousands(n: int | None) -> str | None:
     return None if n is None else f"{n:,}".replace(",", " ")
+
+
+def thumbnail(family: str) -> str | None:
+    """A static path to 16 digits drawn by the family, when demo_samples has run."""
+    for _key, _title, checkpoint, fam in MODELS:
+        if fam == family and (SAMPLES_DIR / f"{checkpoint}.png").exists():
+            return f"demos/samples/{checkpoint}.png"
+    return None

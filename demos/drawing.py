@@ -24,6 +24,9 @@ RAMP = np.array(
 )
 
 
+DENSITY_RANGE = 8.0  # nats of log-density the heat-map's colours span
+
+
 def _png(pixels: np.ndarray) -> str:
     """(h, w) grey or (h, w, 3) RGB values in 0..255 → a PNG data: URI."""
     from PIL import Image
@@ -53,7 +56,8 @@ def heatmap(log_density: Sequence) -> str:
     """A grid of log p → PNG in the viridis ramp (row 0 at the top)."""
     z = np.asarray(log_density, dtype=float)
     finite = z[np.isfinite(z)]
-    lo, hi = (np.percentile(finite, 2), finite.max()) if finite.size else (0.0, 1.0)
+    hi = finite.max() if finite.size else 1.0
+    lo = hi - DENSITY_RANGE  # everything over 8 nats below the peak is equally dark
     t = np.clip((np.nan_to_num(z, nan=lo, neginf=lo) - lo) / max(hi - lo, 1e-9), 0, 1)
     pos = t * (len(RAMP) - 1)
     i = np.minimum(pos.astype(int), len(RAMP) - 2)

@@ -42,7 +42,8 @@ def lab(request: HttpRequest) -> HttpResponse:
     recent = selectors.runs_recent(
         learner=request.user, session_key=request.session.session_key or ""
     )
-    return render(request, "demos/lab.html", {"families": FAMILIES, "recent": recent})
+    cards = [{**vars(f), "thumb": comparison.thumbnail(f.name)} for f in FAMILIES]
+    return render(request, "demos/lab.html", {"families": cards, "recent": recent})
 
 
 @require_GET

@@ -13,6 +13,14 @@
     }
   });
 
+  // On a phone the result lands below the form: bring the new run into view.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = event.detail.target.querySelector && event.detail.target.querySelector(".run-panel");
+    if (!panel || !event.detail.requestConfig || event.detail.requestConfig.verb !== "post") return;
+    var box = panel.getBoundingClientRect();
+    if (box.top > window.innerHeight || box.bottom < 0) panel.scrollIntoView({ behavior: "smooth" });
+  });
+
   // Bilinear look-up of log p in the grid the flow computed (row 0 is the top).
   function logDensityAt(data, x, y) {
     var e = data.extent, g = data.grid, n = g.length, m = g[0].length;
