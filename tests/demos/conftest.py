@@ -94,10 +94,11 @@ class Worker:
         self.proc.wait(10)
 
     def stop(self) -> None:
+        """Cold shutdown (SIGQUIT): a run still in progress is not waited for."""
         if self.proc.poll() is None:
-            self.proc.terminate()
+            self.proc.send_signal(signal.SIGQUIT)
             try:
-                self.proc.wait(15)
+                self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
