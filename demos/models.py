@@ -110,7 +110,7 @@ class DemoRun(models.Model):
     def queue_seconds(self) -> float | None:
         if self.started_at is None:
             return None
-        return (self.started_at - self.created_at).total_seconds()
+        return max(0.0, (self.started_at - self.created_at).total_seconds())
 
     @property
     def total_seconds(self) -> float | None:
