@@ -104,7 +104,7 @@ def scatter(
     size: int = 360,
 ) -> SafeString:
     """An SVG: reference points (the true data) in grey, samples in colour, ``marks``
-    as crosses; ``background`` a data: URI image stretched over the extent."""
+    as rings; ``background`` a data: URI image stretched over the extent."""
     extent = list(extent or extent_of(points, reference, marks))
     fr = Frame(extent, size)
     out = [
@@ -121,16 +121,14 @@ def scatter(
         )
     out.append('<g class="ref">')
     out += [f'<circle cx="{fr.x(a)}" cy="{fr.y(b)}" r="1.6"/>' for a, b in reference]
+    out.append('</g><g class="marks">')  # under the samples, so a mode's cloud shows
+    out += [f'<circle cx="{fr.x(a)}" cy="{fr.y(b)}" r="9"/>' for a, b in marks]
     out.append('</g><g class="samples">')
     for i, (a, b) in enumerate(points):
         if not (math.isfinite(a) and math.isfinite(b)):
             continue
         fill = f' fill="{PALETTE[int(labels[i]) % 10]}"' if labels is not None else ""
-        out.append(f'<circle cx="{fr.x(a)}" cy="{fr.y(b)}" r="2"{fill}/>')
-    out.append('</g><g class="marks">')
-    for a, b in marks:
-        x, y = fr.x(a), fr.y(b)
-        out.append(f'<path d="M{x - 5} {y - 5}L{x + 5} {y + 5}M{x - 5} {y + 5}L{x + 5} {y - 5}"/>')
+        out.append(f'<circle cx="{fr.x(a)}" cy="{fr.y(b)}" r="1.8"{fill}/>')
     out.append("</g></svg>")
     return mark_safe("".join(out))
 
