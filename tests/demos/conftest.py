@@ -48,21 +48,26 @@ def redis_broker(settings):
 
 
 class Worker:
-    """A `celery worker` subprocess (prefork, one child) on one queue."""
+    """A `celery worker` subprocess on one queue: prefork with one child on Redis by
+    default; ``broker=None`` leaves the embedded default, as under `make run`."""
 
-    def __init__(self, queue: str, database: str, log: Path):
+    def __init__(
+        self, queue: str, database: str, log: Path, broker: str | None = REDIS_URL, pool="prefork"
+    ):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "learning_platform.settings.test",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "CELERY_BROKER_URL": REDIS_URL,
             "DEMOS_QUEUE": queue,
             "DEMOS_TORCH_THREADS": "1",
         }
+        env.pop("CELERY_BROKER_URL", None)
+        if broker:
+            env["CELERY_BROKER_URL"] = broker
         self.log = log
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "learning_platform", "worker", "-Q", queue]
-            + ["--pool", "prefork", "-c", "1", "-l", "info", "-n", f"{queue}@%h"]
+            + ["--pool", pool, "-c", "1", "-l", "info", "-n", f"{queue}@%h"]
             + ["--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=ROOT,
             env=env,

@@ -268,3 +268,15 @@ def test_compare_page_explains_every_column_and_links_each_family(client):
         assert str(name) in html and str(sentence).split(":")[0] in html
     for family in FAMILIES:
         assert f'href="/lab/{family}/"' in html
+
+
+@pytest.mark.django_db
+def test_staff_browse_runs_in_the_admin(client, django_user_model):
+    """Protects the admin: staff list, filter and open runs; nobody adds one by hand."""
+    staff = django_user_model.objects.create_superuser("root", password="x-long-passphrase")
+    run = finished_run(error="")
+    client.force_login(staff)
+    listing = client.get("/admin/demos/demorun/?status__exact=succeeded")
+    assert listing.status_code == HTTPStatus.OK and str(run.id) in listing.content.decode()
+    assert client.get(f"/admin/demos/demorun/{run.id}/change/").status_code == HTTPStatus.OK
+    assert client.get("/admin/demos/demorun/add/").status_code == HTTPStatus.FORBIDDEN

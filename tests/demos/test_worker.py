@@ -151,3 +151,21 @@ def test_the_worker_stays_up_after_a_run_fails(worker):
 def test_worker_fixture_starts_a_real_process(worker):
     """Protects the fixture's promise: a separate celery process on our queue."""
     assert isinstance(worker, Worker) and worker.proc.poll() is None
+
+
+def test_the_embedded_broker_runs_demos_with_no_server(transactional_db, settings, tmp_path):
+    """Protects `make run`: with no CELERY_BROKER_URL the site and a solo-pool worker
+    (as scripts/serve.sh starts it) pass runs through the embedded filesystem broker."""
+    from django.db import connection
+
+    from learning_platform.celery import app
+
+    assert app.conf.broker_url == "filesystem://"
+    settings.DEMOS_QUEUE = f"embedded-{tmp_path.name[-8:]}"
+    database = connection.settings_dict["NAME"]
+    w = Worker(settings.DEMOS_QUEUE, database, tmp_path / "w.log", broker=None, pool="solo")
+    try:
+        run = wait_for(ask("flow", FAMILY_PARAMS["flow"]).id, DemoRun.FINISHED)
+    finally:
+        w.stop()
+    assert run.status == DemoRun.Status.SUCCEEDED, run.error
