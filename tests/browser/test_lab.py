@@ -20,7 +20,8 @@ new MutationObserver(() => {
 def test_new_learner_runs_diffusion_then_the_transformer(page, live_server, worker):
     """Protects the Lab as a learner meets it: Lab → diffusion → DDIM with 20 steps →
     the progress bar appears and the digits grid replaces it, without a page load;
-    then the Transformer writes text whose candidates and their probabilities show."""
+    a click on the flow's density map gives that point's log p; then the Transformer
+    writes text whose candidates and their probabilities show."""
     page.goto(live_server.url + "/lab/")
     page.get_by_role("link", name="Diffusion model").first.click()
     page.wait_for_url("**/lab/diffusion/")
@@ -38,6 +39,11 @@ def test_new_learner_runs_diffusion_then_the_transformer(page, live_server, work
     assert grid.evaluate("img => img.naturalWidth") > 8 * 8 * 6  # an 8x8 grid of digits
     assert page.locator(".frames .frame").count() == 10
     assert "cpu" in page.locator(".run-facts").inner_text()  # the device it ran on
+
+    page.goto(live_server.url + "/lab/flow/")  # the density map answers a click
+    page.get_by_role("button", name="Sample").click()
+    page.locator(".run-succeeded .density svg").click(position={"x": 120, "y": 150})
+    assert page.locator(".density-readout").inner_text().startswith("log p(")
 
     page.get_by_role("link", name="Lab").first.click()
     page.get_by_role("link", name="Transformer").first.click()

@@ -32,18 +32,36 @@
     return (1 - a) * ((1 - b) * g[i][j] + b * g[i][j + 1]) + a * ((1 - b) * g[i + 1][j] + b * g[i + 1][j + 1]);
   }
 
-  document.addEventListener("click", function (event) {
-    var svg = event.target.closest(".density svg.plot");
-    if (!svg) return;
-    var figure = svg.closest("figure");
-    var data = JSON.parse(figure.querySelector(".density-data").textContent);
+  // Where a click on a plot falls, in the plot's data coordinates.
+  function dataPoint(svg, event) {
     var box = svg.getBoundingClientRect();
     var size = svg.viewBox.baseVal.width, pad = Number(svg.dataset.pad);
     var ext = svg.dataset.extent.split(",").map(Number);
     var px = (event.clientX - box.left) / box.width * size;
     var py = (event.clientY - box.top) / box.height * size;
-    var x = ext[0] + (px - pad) / (size - 2 * pad) * (ext[1] - ext[0]);
-    var y = ext[3] - (py - pad) / (size - 2 * pad) * (ext[3] - ext[2]);
+    return [
+      ext[0] + (px - pad) / (size - 2 * pad) * (ext[1] - ext[0]),
+      ext[3] - (py - pad) / (size - 2 * pad) * (ext[3] - ext[2]),
+    ];
+  }
+
+  // The VAE's latent plane: a click decodes that point (fills z1, z2 and submits).
+  document.addEventListener("click", function (event) {
+    var svg = event.target.closest(".latent-pick svg.plot");
+    if (!svg) return;
+    var form = svg.closest(".demo").querySelector("form.demo-form");
+    var p = dataPoint(svg, event).map(function (v) { return Math.max(-3, Math.min(3, v)).toFixed(2); });
+    form.querySelector("[name=z1]").value = p[0];
+    form.querySelector("[name=z2]").value = p[1];
+    form.requestSubmit();
+  });
+
+  document.addEventListener("click", function (event) {
+    var svg = event.target.closest(".density svg.plot");
+    if (!svg) return;
+    var figure = svg.closest("figure");
+    var data = JSON.parse(figure.querySelector(".density-data").textContent);
+    var xy = dataPoint(svg, event), x = xy[0], y = xy[1];
     var lp = logDensityAt(data, x, y);
     var out = figure.querySelector(".density-readout");
     out.textContent = lp === null
