@@ -18,6 +18,7 @@ class FamilyInfo:
     lesson_slug: str  # the lesson in the first path that teaches it
     blurb: str  # one sentence on the Lab page
     start: dict = field(default_factory=dict)  # the demo form's first values
+    main: tuple = ()  # parameters shown first; the others fold under "More parameters"
 
 
 FAMILIES = [
@@ -27,6 +28,7 @@ FAMILIES = [
         "autoregressive-models",
         _("Writes one character at a time; see the candidates it weighed at every step."),
         {"num_candidates": 5, "max_new_tokens": 120, "prompt": "A diffusion model"},
+        ("prompt", "strategy", "temperature", "top_k", "top_p", "max_new_tokens"),
     ),
     FamilyInfo(
         "vae",
@@ -34,6 +36,7 @@ FAMILIES = [
         "variational-autoencoders",
         _("Decodes points of a two-dimensional latent space into digits."),
         {"mode": "grid", "grid_size": 12},
+        ("mode", "z1", "z2", "digit_a", "digit_b"),
     ),
     FamilyInfo(
         "gan",
@@ -41,6 +44,7 @@ FAMILIES = [
         "generative-adversarial-networks",
         _("Does the generator cover every mode of the data, or collapse onto a few?"),
         {"n": 1000},
+        ("dataset", "n", "rejection"),
     ),
     FamilyInfo(
         "flow",
@@ -48,6 +52,7 @@ FAMILIES = [
         "flow-based-models",
         _("An invertible map: exact samples and the exact density of any point."),
         {"density": True, "grid_size": 80},
+        ("dataset", "n", "density"),
     ),
     FamilyInfo(
         "diffusion",
@@ -55,6 +60,7 @@ FAMILIES = [
         "diffusion-models",
         _("Starts from noise and removes it step by step; watch the digits appear."),
         {"num_inference_steps": 20},
+        ("sampler", "num_inference_steps", "guidance_scale", "digit"),
     ),
 ]
 BY_NAME = {f.name: f for f in FAMILIES}

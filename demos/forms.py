@@ -98,6 +98,17 @@ class DemoForm(forms.Form):
             self.fields[p["name"]] = field
         self.fields["seed"].widget.attrs.update({"min": 0})
 
+    def main_fields(self) -> list:
+        main = {"seed", *BY_NAME[self.family].main}
+        return [f for f in self if f.name in main]
+
+    def more_fields(self) -> list:
+        main = {"seed", *BY_NAME[self.family].main}
+        return [f for f in self if f.name not in main]
+
+    def more_has_errors(self) -> bool:
+        return any(f.errors for f in self.more_fields())
+
     def clean_seed(self) -> int:
         seed = self.cleaned_data.get("seed")
         return 0 if seed is None else seed

@@ -27,7 +27,6 @@ def test_new_learner_runs_diffusion_then_the_transformer(page, live_server, work
     page.wait_for_url("**/lab/diffusion/")
     page.get_by_label("Sampler").select_option("ddim")
     page.get_by_label("Steps").fill("20")
-    page.get_by_label("Number of samples").fill("64")
     page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="Sample").click()
     page.locator(".run-succeeded, .run-failed").wait_for(timeout=60_000)
@@ -36,7 +35,7 @@ def test_new_learner_runs_diffusion_then_the_transformer(page, live_server, work
     assert page.evaluate("window.sawProgress")
     assert page.url.endswith("/lab/diffusion/")  # swapped in by htmx, no page load
     assert grid.get_attribute("src").startswith("data:image/png;base64,")
-    assert grid.evaluate("img => img.naturalWidth") > 8 * 8 * 6  # an 8x8 grid of digits
+    assert grid.evaluate("img => img.naturalWidth") > 3 * 8 * 6  # a 4x4 grid of digits
     assert page.locator(".frames .frame").count() == 10
     assert "cpu" in page.locator(".run-facts").inner_text()  # the device it ran on
 
