@@ -90,6 +90,7 @@ def compare_context() -> dict:
             {
                 "title": title,
                 "family": family,
+                "measured": bool(d),
                 "nll": d.get("nll"),
                 "nll_kind": d.get("nll_kind", ""),
                 "fid": d.get("fid"),

@@ -280,3 +280,32 @@ def test_staff_browse_runs_in_the_admin(client, django_user_model):
     assert listing.status_code == HTTPStatus.OK and str(run.id) in listing.content.decode()
     assert client.get(f"/admin/demos/demorun/{run.id}/change/").status_code == HTTPStatus.OK
     assert client.get("/admin/demos/demorun/add/").status_code == HTTPStatus.FORBIDDEN
+
+
+EVALUATION = {
+    "baselines": {"independent_pixels_nll": 120.5, "mixture10_nll": 101.2},
+    "digits": {
+        "autoregressive": {"nll": 80.1, "nll_kind": "exact", "fid": 3.21, "copy_ratio": 1.1},
+        "gan": {"nll": None, "fid": 9.87, "copy_ratio": 1.3},
+        "diffusion": {"nll": None, "fid": 2.5, "copy_ratio": 1.2, "class_accuracy": 0.93},
+    },
+    "diffusion_steps_fid": {
+        "n": 500,
+        "fid": {"ddpm-10": 40.0, "ddpm-100": 12.0, "ddim-10": 9.0, "ddim-100": 6.0},
+    },
+}
+
+
+@pytest.mark.django_db
+def test_compare_page_shows_the_evaluation_and_the_steps_curve(client, monkeypatch):
+    """Protects the comparison once `generators.evaluate` has run: the measured values
+    in the table (no likelihood said plainly), the baselines, and DDPM vs DDIM drawn as
+    an SVG line plot."""
+    from demos import selectors
+
+    monkeypatch.setattr(selectors, "evaluation", lambda: EVALUATION)
+    html = client.get("/lab/compare/").content.decode()
+    assert "80.1" in html and "3.21" in html and "9.87" in html and "none: no likelihood" in html
+    assert "120.5" in html and "101.2" in html
+    assert 'class="plot line-plot"' in html and "DDPM" in html and "DDIM" in html
+    assert html.count("<circle") >= 4  # one point per sampler and step count
