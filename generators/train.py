@@ -278,6 +278,12 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if i % 50 == 0:
             bar.set_postfix(d=f"{float(loss_d):.3f}", g=f"{float(loss_g):.3f}")
     model.eval()
+    if config.drs_d_steps > 0:  # a fresh generator: refitting D is independent of training
+        g_drs = torch.Generator().manual_seed(12345)
+        if dataset != "digits":
+            draw = data.TOY_SAMPLERS[dataset]
+            real_batch = lambda: draw(config.batch_size, g_drs).to(dev)  # noqa: E731
+        gan.fit_discriminator(model, real_batch, config.drs_d_steps, 1e-4, g_drs)
     if config.drs_percentile > 0:
         gan.calibrate_drs(
             model, config.drs_percentile, generator=torch.Generator(device=dev).manual_seed(1)
