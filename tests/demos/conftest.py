@@ -39,12 +39,19 @@ def redis_broker(settings):
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     saved = app.conf.broker_url, app.conf.broker_transport_options
-    app.close()
+    _forget_connections(app)
     app.conf.broker_url, app.conf.broker_transport_options = REDIS_URL, {}
     settings.DEMOS_QUEUE = f"test-{uuid.uuid4().hex[:8]}"
     yield app
-    app.close()
+    _forget_connections(app)
     app.conf.broker_url, app.conf.broker_transport_options = saved
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's connection and producer pools, so the next publish connects to
+    the broker the configuration names now."""
+    app.close()
+    app.amqp._producer_pool = None
 
 
 class Worker:
