@@ -22,21 +22,30 @@ class LessonNode:
 
 
 def paths_visible(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
-    """Paths listed on the home page: public ones, and the user's own."""
-    listed = Q(visibility=Visibility.PUBLIC)
+    """Paths listed on the home page: published public ones and the user's own,
+    featured ones first."""
+    listed = Q(visibility=Visibility.PUBLIC, published=True)
     if user.is_authenticated:
         listed |= Q(owner=user)
-    return LearningPath.objects.filter(listed)
+    return LearningPath.objects.filter(listed).order_by("-featured", "title", "id")
 
 
 def path_readable(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
-    """Paths a user may open by URL: public and unlisted ones, their own, all for staff."""
+    """Paths a user may open by URL: published public and unlisted ones, their own, and
+    all of them for staff. Anything else answers 404, so a private path stays unseen."""
     if user.is_staff:
         return LearningPath.objects.all()
-    readable = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+    readable = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED], published=True)
     if user.is_authenticated:
         readable |= Q(owner=user)
     return LearningPath.objects.filter(readable)
+
+
+def path_can_edit(*, user: User | AnonymousUser, path: LearningPath) -> bool:
+    """Only a path's owner and staff edit it (staff-owned paths have no owner)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or (path.owner_id is not None and path.owner_id == user.id)
 
 
 def lesson_tree(*, path: LearningPath) -> list[LessonNode]:

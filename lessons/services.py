@@ -1,10 +1,19 @@
-"""Writes: loading a bundle, completing a lesson, keeping anonymous progress."""
+"""Writes: loading a bundle, completing a lesson, keeping anonymous progress, and a
+learner's own paths (clone, edit, share, import as new)."""
+
+import dataclasses
+from typing import Literal
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .bundle import LessonSpec, PathBundle
-from .models import LearningPath, Lesson, LessonCompletion, Resource
+from .models import LearningPath, Lesson, LessonCompletion, Resource, Visibility
 from .selectors import SESSION_COMPLETED
 
 
@@ -90,3 +99,219 @@ def progress_keep_anonymous(*, session, learner: User) -> None:
         [LessonCompletion(learner=learner, lesson_id=lesson_id) for lesson_id in lessons],
         ignore_conflicts=True,
     )
+
+
+# --- a learner's own paths ---------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """The lesson changed since the editor was opened (another tab, another editor)."""
+
+    def __init__(self, current: Lesson):
+        self.current = current
+        super().__init__(f"lesson {current.pk} is at version {current.version}")
+
+
+def _free_slug(base: str, taken: set[str], limit: int = 100) -> str:
+    """`base` if free, else `base-2`, `base-3`, … within `limit` characters."""
+    base = (slugify(base) or "path")[: limit - 4].strip("-") or "path"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _free_path_slug(base: str) -> str:
+    stem = (slugify(base) or "path")[:90]
+    taken = set(LearningPath.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
+    return _free_slug(stem, taken)
+
+
+@transaction.atomic
+def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
+    """A deep, private copy of `path` owned by `owner`: the lesson tree with its bodies
+    and the resources. One transaction, one INSERT per tree level (plus the path and
+    the resources), so a failure leaves no half copy and a big path copies fast."""
+    copy = LearningPath.objects.create(
+        slug=_free_path_slug(f"{path.slug}-{owner.username}"),
+        title=path.title,
+        summary=path.summary,
+        owner=owner,
+        visibility=Visibility.PRIVATE,
+        cloned_from=path,
+    )
+    lessons = list(path.lessons.order_by("id"))
+    new_ids: dict[int | None, int | None] = {None: None}
+    level = [lesson for lesson in lessons if lesson.parent_id is None]
+    while level:
+        created = Lesson.objects.bulk_create(
+            Lesson(
+                path=copy,
+                parent_id=new_ids[lesson.parent_id],
+                position=lesson.position,
+                slug=lesson.slug,
+                title=lesson.title,
+                body=lesson.body,
+            )
+            for lesson in level
+        )
+        new_ids.update((old.id, new.id) for old, new in zip(level, created, strict=True))
+        ids = {lesson.id for lesson in level}
+        level = [lesson for lesson in lessons if lesson.parent_id in ids]
+    Resource.objects.bulk_create(
+        Resource(
+            path=copy,
+            position=r.position,
+            title=r.title,
+            authors=r.authors,
+            year=r.year,
+            kind=r.kind,
+            url=r.url,
+            note=r.note,
+        )
+        for r in path.resources.all()
+    )
+    return copy
+
+
+def path_update(
+    *,
+    path: LearningPath,
+    title: str,
+    summary: str,
+    visibility: str,
+    featured: bool | None = None,
+    published: bool | None = None,
+) -> LearningPath:
+    """Change a path's settings. `featured` and `published` are staff's: None leaves
+    them as they are."""
+    path.title, path.summary, path.visibility = title, summary, visibility
+    fields = ["title", "summary", "visibility", "updated_at"]
+    if featured is not None:
+        path.featured = featured
+        fields.append("featured")
+    if published is not None:
+        path.published = published
+        fields.append("published")
+    path.save(update_fields=fields)
+    return path
+
+
+@transaction.atomic
+def lesson_add(*, path: LearningPath, title: str, parent: Lesson | None = None) -> Lesson:
+    """A new, empty lesson at the end of `parent`'s children (or of the top level, which
+    makes a chapter). Its slug comes from the title, made unique in the path."""
+    if parent is not None and parent.path_id != path.id:
+        raise ValidationError(_("That chapter is not in this path."))
+    taken = set(path.lessons.values_list("slug", flat=True))
+    last = path.lessons.filter(parent=parent).aggregate(last=Max("position"))["last"]
+    return Lesson.objects.create(
+        path=path,
+        parent=parent,
+        position=0 if last is None else last + 1,
+        slug=_free_slug(title or "lesson", taken),
+        title=title,
+    )
+
+
+def lesson_update(*, lesson: Lesson, version: int, title: str, body: str | None = None) -> Lesson:
+    """Save a lesson's title (and body, when given) if nobody saved it since `version`
+    was read; else raise EditConflict with the lesson as it now is. The check and the
+    write are one UPDATE, so two tabs saving at once cannot both win."""
+    changes = {"title": title, "version": F("version") + 1, "updated_at": timezone.now()}
+    if body is not None:
+        changes["body"] = body
+    if not Lesson.objects.filter(pk=lesson.pk, version=version).update(**changes):
+        raise EditConflict(Lesson.objects.get(pk=lesson.pk))
+    lesson.refresh_from_db(fields=["title", "body", "version", "updated_at"])
+    return lesson
+
+
+Move = Literal["up", "down", "in", "out"]
+
+
+@transaction.atomic
+def lesson_move(*, lesson: Lesson, direction: Move) -> Lesson:
+    """Move a lesson among its siblings (up, down), into the chapter just above it as
+    its last lesson (in), or out of its chapter to just after it (out). Siblings are
+    locked and renumbered 0…n, so concurrent moves queue instead of colliding."""
+
+    def siblings(parent_id: int | None) -> list[Lesson]:
+        return list(
+            Lesson.objects.select_for_update()
+            .filter(path_id=lesson.path_id, parent_id=parent_id)
+            .order_by("position", "id")
+        )
+
+    def renumber(items: list[Lesson]) -> None:
+        changed = [item for position, item in enumerate(items) if item.position != position]
+        for position, item in enumerate(items):
+            item.position = position
+        Lesson.objects.bulk_update(changed, ["position", "parent"])
+
+    row = siblings(lesson.parent_id)
+    index = next(i for i, item in enumerate(row) if item.pk == lesson.pk)
+    moving = row[index]
+    if direction in ("up", "down"):
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(row):
+            row[index], row[other] = row[other], row[index]
+            renumber(row)
+    elif direction == "in" and index > 0:
+        if Lesson.objects.filter(parent=moving).exists():
+            raise ValidationError(_("A chapter cannot go inside another chapter."))
+        chapter = row[index - 1]
+        if chapter.parent_id is not None:
+            raise ValidationError(_("Only a top-level lesson can hold lessons."))
+        row.pop(index)
+        renumber(row)
+        inside = siblings(chapter.pk)
+        moving.parent = chapter
+        moving.position = len(inside)
+        moving.save(update_fields=["parent", "position", "updated_at"])
+    elif direction == "out" and moving.parent_id is not None:
+        chapter = Lesson.objects.get(pk=moving.parent_id)
+        row.pop(index)
+        renumber(row)
+        outer = siblings(chapter.parent_id)
+        at = next(i for i, item in enumerate(outer) if item.pk == chapter.pk) + 1
+        moving.parent_id = chapter.parent_id
+        outer.insert(at, moving)
+        moving.position = -1  # so renumber writes it, with its new parent
+        renumber(outer)
+    lesson.refresh_from_db(fields=["parent", "position"])
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, lesson: Lesson) -> None:
+    """Delete a lesson (a chapter with its lessons). A path keeps at least one lesson:
+    a path with none could not be exported or read."""
+    LearningPath.objects.select_for_update().filter(pk=lesson.path_id).first()
+    doomed = {lesson.pk}
+    frontier = [lesson.pk]
+    while frontier:  # the lesson's whole subtree
+        frontier = list(Lesson.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        doomed.update(frontier)
+    if not Lesson.objects.filter(path_id=lesson.path_id).exclude(pk__in=doomed).exists():
+        raise ValidationError(_("A path needs at least one lesson: add another before this."))
+    lesson.delete()
+
+
+@transaction.atomic
+def path_import_as_new(*, bundle: PathBundle, owner: User) -> LearningPath:
+    """Load an uploaded bundle as a NEW private path owned by `owner`: never into an
+    existing path, whoever owns it. Its slug is the bundle's when free, else the
+    first free `slug-2`, `slug-3`…; the path row is created first, so the unique slug
+    claims it before anything is loaded into it."""
+    slug = _free_path_slug(bundle.slug)
+    LearningPath.objects.create(
+        slug=slug,
+        title=bundle.title,
+        summary=bundle.summary,
+        owner=owner,
+        visibility=Visibility.PRIVATE,
+    )
+    path, _changed = path_import(bundle=dataclasses.replace(bundle, slug=slug))
+    return path

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import edit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("import/", edit_views.path_upload, name="path_upload"),
     path("paths/<slug:slug>/", views.path_detail, name="path_detail"),
     path("paths/<slug:slug>/resources/", views.resources, name="path_resources"),
     path(
@@ -17,6 +18,27 @@ urlpatterns = [
         views.lesson_complete,
         name="lesson_complete",
     ),
+]
+urlpatterns += [
+    path("paths/<slug:slug>/clone/", edit_views.path_clone, name="path_clone"),
+    path("paths/<slug:slug>/export.zip", edit_views.path_export, name="path_export"),
+    path("paths/<slug:slug>/edit/", edit_views.path_edit, name="path_edit"),
+    path("paths/<slug:slug>/edit/add-lesson/", edit_views.lesson_add, name="lesson_add"),
+]
+# Every lesson edit URL is paths/<slug>/edit/lessons/<lesson_slug>/<action>/.
+urlpatterns += [
+    path(
+        f"paths/<slug:slug>/edit/lessons/<slug:lesson_slug>/{action}",
+        view,
+        name=name,
+    )
+    for action, view, name in [
+        ("", edit_views.lesson_edit, "lesson_edit"),
+        ("preview/", edit_views.lesson_preview, "lesson_preview"),
+        ("rename/", edit_views.lesson_rename, "lesson_rename"),
+        ("move/", edit_views.lesson_move, "lesson_move"),
+        ("delete/", edit_views.lesson_delete, "lesson_delete"),
+    ]
 ]
 urlpatterns += [
     path(

@@ -36,7 +36,13 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     recent = selectors.completions_in_order(request=request, path=path)
     ordered = selectors.tree_in_order(tree)
     progress = selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent)
-    context = {"path": path, "tree": tree, "completed": set(recent), "progress": progress}
+    context = {
+        "path": path,
+        "tree": tree,
+        "completed": set(recent),
+        "progress": progress,
+        "can_edit": selectors.path_can_edit(user=request.user, path=path),
+    }
     return render(request, "lessons/path.html", context)
 
 
@@ -60,6 +66,7 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
         "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
         "completed": set(recent),
         "progress": selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent),
+        "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
     return render(request, "lessons/lesson.html", context)
 
