@@ -6,7 +6,7 @@ from lessons.services import path_import
 
 
 def small_bundle(slug: str = "small") -> PathBundle:
-    """Two chapters (the first with two lessons) and a lesson: five lessons, math in one."""
+    """Two chapters (with two and one lessons) and a lesson: six lessons, math in one."""
     return PathBundle(
         slug=slug,
         title="A small path",
