@@ -28,6 +28,7 @@ ALLOWED_FILES = [
     re.compile(r"cards\.yaml"),
     re.compile(r"quiz\.yaml"),
     re.compile(r"lessons/[A-Za-z0-9_-]+\.md"),
+    re.compile(r"podcast/(script\.md|episode\.mp3|episode\.ogg|transcript\.vtt|episode\.json)"),
 ]
 MAX_ENTRIES = 5000
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time leaks in
@@ -98,8 +99,9 @@ def bundle_from_zip(source: BinaryIO | Path | str, *, max_bytes: int) -> PathBun
                 raise BundleError(
                     name,
                     None,
-                    "unknown file: a bundle holds path.yaml, cards.yaml, quiz.yaml and "
-                    "lessons/<slug>.md",
+                    "unknown file: a bundle holds path.yaml, cards.yaml, quiz.yaml, "
+                    "lessons/<slug>.md and podcast/ (script.md, episode.mp3 or .ogg, "
+                    "transcript.vtt, episode.json)",
                 )
         with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
             _unpack(archive, entries, names, prefix, Path(folder), label, max_bytes)

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from .models import ResourceKind
+from .podcast.files import PodcastSpec, podcast_read, podcast_write
 
 MANIFEST = "path.yaml"
 LESSON_DIR = "lessons"
@@ -55,6 +56,7 @@ class PathBundle:
     summary: str
     lessons: list[LessonSpec]
     resources: list[ResourceSpec]
+    podcast: "PodcastSpec | None" = None  # the folder podcast/, see lessons/podcast/files.py
 
     def walk(self):
         """Every lesson depth-first, in reading order."""
@@ -92,7 +94,9 @@ def bundle_read(directory: Path | str) -> PathBundle:
         raise BundleError(str(manifest), None, f"unreadable manifest: {error}") from error
 
     reader = _Reader(directory, str(manifest))
-    return reader.path(data)
+    bundle = reader.path(data)
+    bundle.podcast = podcast_read(directory)
+    return bundle
 
 
 class _Reader:
@@ -229,3 +233,5 @@ def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
     (directory / MANIFEST).write_bytes(manifest_text(bundle).encode("utf-8"))
     for spec in bundle.walk():
         (directory / LESSON_DIR / f"{spec.slug}.md").write_bytes(spec.body.encode("utf-8"))
+    if bundle.podcast:
+        podcast_write(bundle.podcast, directory)

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from .bundle import LessonSpec, PathBundle, ResourceSpec
 from .models import LearningPath, Lesson, LessonCompletion, Visibility
+from .podcast.selectors import episode_of, episode_spec
 
 SESSION_COMPLETED = "completed_lessons"  # anonymous learners' completed lesson ids
 
@@ -84,7 +85,8 @@ def tree_in_order(tree: list[LessonNode]) -> list[LessonNode]:
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
-    """A path as the bundle `bundle_write` writes: two queries (lessons, resources)."""
+    """A path as the bundle `bundle_write` writes: three queries (lessons, resources,
+    the podcast episode)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -106,6 +108,7 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
             )
             for r in path.resources.all()
         ],
+        podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
     )
 
 

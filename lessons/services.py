@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .bundle import LessonSpec, PathBundle
 from .models import LearningPath, Lesson, LessonCompletion, Resource, Visibility
+from .podcast.services import episode_sync
 from .selectors import SESSION_COMPLETED
 
 
@@ -75,6 +76,7 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
             for i, (t, a, y, k, u, n) in enumerate(wanted_resources)
         )
         changed = True
+    changed |= episode_sync(path=path, spec=bundle.podcast)
     return path, changed
 
 

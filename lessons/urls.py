@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import edit_views, views
+from .podcast import views as podcast
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +19,23 @@ urlpatterns = [
         views.lesson_complete,
         name="lesson_complete",
     ),
+    path("paths/<slug:slug>/podcast/", podcast.episode_page, name="path_podcast"),
+    path(
+        "paths/<slug:slug>/podcast/episode.<str:extension>",
+        podcast.episode_audio,
+        name="podcast_audio",
+    ),
+    path(
+        "paths/<slug:slug>/podcast/transcript.vtt",
+        podcast.episode_transcript,
+        name="podcast_transcript",
+    ),
+    path(
+        "paths/<slug:slug>/podcast/chapters.json",
+        podcast.episode_chapters,
+        name="podcast_chapters",
+    ),
+    path("podcast/feed.xml", podcast.feed, name="podcast_feed"),
 ]
 urlpatterns += [
     path("paths/<slug:slug>/clone/", edit_views.path_clone, name="path_clone"),

@@ -13,7 +13,6 @@ from .markdown import render_markdown
 from .models import LearningPath
 
 COMING_SOON = {
-    "podcast": _("Podcast"),
     "flashcards": _("Flashcards"),
     "quiz": _("Quiz"),
 }

@@ -99,7 +99,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # The largest path bundle (.zip) an upload or `import_path` accepts, packed or unpacked.
-BUNDLE_MAX_BYTES = 50_000_000
+BUNDLE_MAX_BYTES = 80_000_000  # room for a podcast's audio (at most 50 MiB)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0001_initial'),
+        ('lessons', '0002_podcast'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

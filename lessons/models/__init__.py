@@ -2,10 +2,13 @@
 
 from .lesson import Lesson
 from .path import LearningPath, Visibility
+from .podcast import AudioType, Episode
 from .progress import LessonCompletion
 from .resource import Resource, ResourceKind
 
 __all__ = [
+    "AudioType",
+    "Episode",
     "LearningPath",
     "Lesson",
     "LessonCompletion",

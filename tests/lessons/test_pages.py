@@ -48,7 +48,8 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     client.get(url(large))
     for path in (small, large):
         address = url(path)
-        with django_assert_num_queries(5):  # session, user, path, tree, completions
+        # session, user, path, tree, completions (+ the podcast episode on the path page)
+        with django_assert_num_queries(6 if page == "path" else 5):
             response = client.get(address)
         assert response.status_code == HTTPStatus.OK
 
@@ -222,3 +223,19 @@ def test_pages_load_only_local_assets(client, first_path):
         for chunk in html.split(tag)[1:]:
             attrs = chunk.split(">", 1)[0]
             assert "http://" not in attrs and "https://" not in attrs and "//cdn" not in attrs
+
+
+@pytest.mark.django_db
+def test_hostile_lesson_body_renders_inert_on_the_page(client):
+    """Protects learners end to end: a lesson body carrying a script, an event handler
+    and a javascript: link reaches the page with none of them active."""
+    path = make_path("hostile", 1, 0)
+    path.lessons.update(
+        body='<script>document.title="owned"</script>\n\n'
+        '[win a prize](javascript:alert(1)) <img src=x onerror="alert(2)">\n'
+    )
+    html = client.get(path.lessons.get().get_absolute_url()).content.decode()
+    body = html.split('<div class="lesson-body">', 1)[1].split("</div>", 1)[0]
+    assert "<script" not in body and "owned" not in body
+    assert "javascript:" not in body and "onerror" not in body
+    assert "win a prize" in body
