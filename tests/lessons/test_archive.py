@@ -40,7 +40,9 @@ def entries(data: bytes) -> dict[str, bytes]:
 
 
 def small_files() -> dict[str, bytes]:
-    return entries(bundle_to_zip(small_bundle()))
+    """The small bundle with the shipped podcast's files (its audio, script, timing)."""
+    podcast = {f"podcast/{p.name}": p.read_bytes() for p in (FIRST_PATH_DIR / "podcast").iterdir()}
+    return {**entries(bundle_to_zip(small_bundle())), **podcast}
 
 
 def upload(client, data: bytes, name: str = "bundle.zip"):
@@ -81,7 +83,8 @@ def test_private_path_cannot_be_downloaded_by_others(client, learner):
 def test_export_import_export_gives_the_same_bundle(client, learner, first_path, tmp_path):
     """Protects the round trip both ways in: through the commands (same slug) the
     second .zip is byte-identical; through the upload form (a new path, so a new slug)
-    every file is identical but the manifest's slug line."""
+    every file — lessons, podcast audio, transcript — is identical but the manifest's
+    slug line."""
     first = tmp_path / "first.zip"
     call_command("export_path", first_path.slug, str(first))
     first_path.delete()
@@ -93,6 +96,7 @@ def test_export_import_export_gives_the_same_bundle(client, learner, first_path,
     client.force_login(learner)
     assert upload(client, first.read_bytes()).status_code == HTTPStatus.FOUND
     mine = LearningPath.objects.get(owner=learner)
+    assert mine.episode.audio_size == first_path.episode.audio_size > 0  # its own copy
     third = entries(client.get(reverse("path_export", args=[mine.slug])).content)
     original = entries(first.read_bytes())
     assert set(third) == set(original)
@@ -188,8 +192,13 @@ BAD = [
     ),
     (
         "malformed-json",
-        lambda files: {**files, "path.yaml": b'{"slug": "small", "title": "A small path",'},
-        "path.yaml:1: broken YAML",
+        with_file("podcast/episode.json", '{"duration": 12.5,\n "chapters": [}'),
+        "podcast/episode.json:2: broken JSON",
+    ),
+    (
+        "unknown-podcast-file",
+        with_file("podcast/notes.json", "{}"),
+        "podcast/notes.json: unknown file",
     ),
     ("no-manifest", without("path.yaml"), "path.yaml: the manifest is missing"),
     ("not-utf8", with_file("lessons/one.md", b"\xff\xfe bad"), "lessons/one.md: not UTF-8"),
@@ -235,7 +244,8 @@ def test_too_big_upload_and_zip_bomb_are_refused(client, learner):
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "the limit is" in response.content.decode()
 
-    bomb = zip_of({**small_files(), "lessons/one.md": "## big\n" + " " * 2_000_000})
+    text_only = entries(bundle_to_zip(small_bundle()))
+    bomb = zip_of({**text_only, "lessons/one.md": "## big\n" + " " * 2_000_000})
     assert len(bomb) < 100_000
     with override_settings(BUNDLE_MAX_BYTES=1_000_000):
         response = upload(client, bomb)

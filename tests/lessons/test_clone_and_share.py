@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from lessons import services
 from lessons.archive import bundle_to_zip
-from lessons.models import LearningPath, Lesson, LessonCompletion, Resource, Visibility
+from lessons.models import (
+    Episode,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    Resource,
+    Visibility,
+)
 from lessons.selectors import path_bundle
 from tests.lessons.own import database_state, outline, owned_path
 
@@ -49,6 +56,24 @@ def test_make_it_your_own_gives_a_deep_private_copy_that_records_its_origin(
         first_path.lessons.values_list("id", flat=True)
     )
     assert copy.resources.count() == first_path.resources.count() > 0
+
+
+@pytest.mark.django_db
+def test_a_copy_links_the_podcast_instead_of_copying_it(client, learner, first_path):
+    """Protects the podcast's link: the copy has no episode row and no audio file of its
+    own, yet its podcast page and audio URL play the original's episode."""
+    episode = Episode.objects.get(path=first_path)
+    client.force_login(learner)
+    client.post(reverse("path_clone", args=[first_path.slug]))
+    copy = LearningPath.objects.get(owner=learner)
+    assert Episode.objects.count() == 1
+
+    page = client.get(reverse("path_podcast", args=[copy.slug]))
+    assert page.status_code == HTTPStatus.OK
+    assert episode.title in page.content.decode()
+    audio = client.get(reverse("podcast_audio", args=[copy.slug, "mp3"]))
+    assert audio.status_code == HTTPStatus.OK
+    assert b"".join(audio.streaming_content) == episode.audio.open("rb").read()
 
 
 @pytest.mark.django_db
