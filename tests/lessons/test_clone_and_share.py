@@ -358,3 +358,23 @@ def test_edit_links_show_only_to_those_who_may_edit(client, learner, other):
     assert edit not in client.get(path.get_absolute_url()).content.decode()
     assert "Edit this lesson" not in client.get(lesson.get_absolute_url()).content.decode()
     assert outline(path)  # still all there
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "next_url, lands_on",
+    [
+        ("/paths/how-generative-ai-works/clone/", "/paths/how-generative-ai-works/clone/"),
+        ("https://evil.example/", "/"),
+    ],
+    ids=["clone-page", "off-site"],
+)
+def test_sign_up_returns_to_make_it_your_own_but_never_off_site(client, next_url, lands_on):
+    """Protects the way from "Make it your own" through sign-up back to the clone page,
+    without letting `next` send a new learner to another site."""
+    response = client.post(
+        reverse("signup") + f"?next={next_url}",
+        {"username": "newbie", "password1": "a-long-pass-123", "password2": "a-long-pass-123"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == lands_on
