@@ -8,14 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import flashcards, quizzes, selectors, services
 from .markdown import render_markdown
 from .models import LearningPath
 
 COMING_SOON = {
     "podcast": _("Podcast"),
-    "flashcards": _("Flashcards"),
-    "quiz": _("Quiz"),
 }
 
 
@@ -37,6 +35,8 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ordered = selectors.tree_in_order(tree)
     progress = selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent)
     context = {"path": path, "tree": tree, "completed": set(recent), "progress": progress}
+    context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
+    context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
     return render(request, "lessons/path.html", context)
 
 
