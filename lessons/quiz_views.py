@@ -148,10 +148,14 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         for row in quizzes.attempt_review(attempt=attempt)
     ]
     attempts = list(quizzes.attempts_of(request=request, path=path))
+    verdicts = [row.verdict for row, *_ in rows]
     context = {
         "path": path,
         "attempt": attempt,
         "rows": rows,
+        "right": verdicts.count("right"),
+        "partial": verdicts.count("partial"),
+        "wrong": len(verdicts) - verdicts.count("right") - verdicts.count("partial"),
         "best": quizzes.best_score(attempts),
         "scoring_rule": quizzes.SCORING_RULE,
     }

@@ -36,6 +36,9 @@
     if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) return;
     var card = document.getElementById("study-card");
     if (!card) return;
+    // A key can arrive between htmx swapping a card in and wiring it up; wire it now
+    // (idempotent) so the key never falls back to a full page load.
+    if (window.htmx) window.htmx.process(card);
     if (event.key === " ") {
       var flip = card.querySelector("[data-flip]");
       if (flip) {
