@@ -16,8 +16,9 @@ def test_new_learner_studies_three_cards_by_keyboard_then_takes_the_quiz(
 ):
     """Protects the recall-and-test flow end to end: sign up; the path page links the
     deck with its counts; on the study page Space flips and 1–4 rate, via htmx with
-    no page load, with math typeset; three cards are reviewed once each; then all twelve
-    questions are answered one at a time with feedback, and the score page shows."""
+    no page load; three cards are reviewed once each; then all twelve
+    questions are answered one at a time with feedback, and the score page shows. All
+    the math of the 16 cards and 12 questions typesets without a KaTeX error."""
     page.goto(live_server.url + "/accounts/signup/")
     page.locator("#id_username").fill("newlearner")
     page.locator("#id_password1").fill("a-long-passphrase")
@@ -66,3 +67,8 @@ def test_new_learner_studies_three_cards_by_keyboard_then_takes_the_quiz(
     score = page.locator("h1.score").inner_text()
     assert score.startswith(f"{floatformat(attempt.score, '-2')} / 12")
     assert page.locator(".result-item").count() == 12
+    untypeset = ".arithmatex:not(:has(.katex)), .katex-error"
+    assert page.locator(untypeset).count() == 0  # every question, option, explanation
+    page.goto(live_server.url + f"{first_path.get_absolute_url()}flashcards/")
+    page.wait_for_function("() => document.querySelector('.card-list .katex')")
+    assert page.locator(untypeset).count() == 0  # every card's front and back
