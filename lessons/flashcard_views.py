@@ -6,6 +6,7 @@ import uuid
 from http import HTTPStatus
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +43,16 @@ def _path(request: HttpRequest, slug: str) -> LearningPath:
     return get_object_or_404(path_readable(user=request.user), slug=slug)
 
 
+def _preference_form(request: HttpRequest, data=None) -> PreferenceForm:
+    """The learner's settings, or the site's defaults until they save their own."""
+    pref = StudyPreference.objects.filter(learner=request.user).first() or StudyPreference(
+        learner=request.user,
+        desired_retention=settings.FSRS_DESIRED_RETENTION,
+        new_cards_per_day=settings.FLASHCARDS_NEW_PER_DAY,
+    )
+    return PreferenceForm(data, instance=pref)
+
+
 def _face(text: str) -> str:
     return render_markdown(text).html
 
@@ -72,19 +83,7 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
     path = _path(request, slug)
     queue = fc.study_queue(request=request, path=path)
     cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
-    form = None
-    if request.user.is_authenticated:
-        pref = StudyPreference.objects.filter(learner=request.user).first()
-        form = (
-            PreferenceForm(instance=pref)
-            if pref
-            else PreferenceForm(
-                initial={
-                    "desired_retention": fc.desired_retention(user=request.user),
-                    "new_cards_per_day": fc.new_cards_per_day(user=request.user),
-                }
-            )
-        )
+    form = _preference_form(request) if request.user.is_authenticated else None
     context = {"path": path, "queue": queue, "cards": cards, "form": form}
     return render(request, "lessons/flashcards.html", context)
 
@@ -95,35 +94,36 @@ def study(request: HttpRequest, slug: str) -> HttpResponse:
     template = "lessons/study.html#study-card" if request.htmx else "lessons/study.html"
     if request.method == "GET":
         show = None
-        if "show" in request.GET:
-            show = (
-                path.flashcards.filter(id=request.GET["show"]).first()
-                if request.GET["show"].isdigit()
-                else None
-            )
+        if "show" in request.GET:  # the flip: this card's answer side
+            card_id = request.GET["show"]
+            show = path.flashcards.filter(id=card_id).first() if card_id.isdigit() else None
             if show is None:
                 raise Http404(_("No such card in this path."))
         return render(request, template, _study_context(request, path, show=show))
 
-    form = ReviewForm(request.POST)
-    error, status = "", HTTPStatus.BAD_REQUEST
-    card = None
-    if not form.is_valid():
-        error = _("That rating was not understood: choose Again, Hard, Good or Easy.")
-    else:
-        card = path.flashcards.filter(id=form.cleaned_data["card"]).first()
-        if card is None:
-            error = _("That card is not part of this path.")
-        else:
-            try:
-                _record(request, card, form.cleaned_data)
-            except fc.ReviewRefused as refused:
-                error, status = refused.message, refused.status
+    error, status = _review(request, path)
     if not error:
         if not request.htmx:
             return redirect("path_flashcards_study", slug=path.slug)
         return render(request, template, _study_context(request, path))
     return render(request, template, _study_context(request, path, error=error), status=status)
+
+
+def _review(request: HttpRequest, path: LearningPath) -> tuple[str, HTTPStatus]:
+    """Record the posted rating; returns an error message ("" when recorded) and the
+    status to answer it with."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        message = _("That rating was not understood: choose Again, Hard, Good or Easy.")
+        return message, HTTPStatus.BAD_REQUEST
+    card = path.flashcards.filter(id=form.cleaned_data["card"]).first()
+    if card is None:
+        return _("That card is not part of this path."), HTTPStatus.BAD_REQUEST
+    try:
+        _record(request, card, form.cleaned_data)
+    except fc.ReviewRefused as refused:
+        return refused.message, refused.status
+    return "", HTTPStatus.OK
 
 
 def _record(request, card: Flashcard, data: dict) -> None:
@@ -165,8 +165,7 @@ def anki_export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest, slug: str) -> HttpResponse:
     path = _path(request, slug)
-    pref = StudyPreference.objects.filter(learner=request.user).first()
-    form = PreferenceForm(request.POST, instance=pref or StudyPreference(learner=request.user))
+    form = _preference_form(request, request.POST)
     if form.is_valid():
         form.save()
         return redirect("path_flashcards", slug=path.slug)

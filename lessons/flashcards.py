@@ -205,7 +205,8 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
     """The learner's queue for a path. Due cards come first, by due time; then unseen
     cards in the path's order, at most the learner's new-cards-per-day less those
     already started today. When nothing else is left, learning steps due within
-    `LEARN_AHEAD` are shown early, as Anki does. Three queries when signed in."""
+    `LEARN_AHEAD` are shown early, as Anki does. Four queries when signed in (cards,
+    states, study settings, today's new cards), whatever the number of cards."""
     now = now or timezone.now()
     cards = list(path.flashcards.select_related("lesson"))
     known = standings(request=request, path=path)
