@@ -192,6 +192,7 @@ class StudyQueue:
     standings: dict[int, Standing]
     counts: dict[str, int]  # new (left today), learning, due (in review)
     next_due: datetime | None  # when the next scheduled card comes due, if none now
+    held_back: int = 0  # unseen cards past today's new-card limit
 
     @property
     def cards(self) -> list[Flashcard]:
@@ -244,6 +245,7 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
         standings=known,
         counts={"new": len(new), "learning": learning, "due": in_review},
         next_due=min(later) if later and not due and not new else None,
+        held_back=len(unseen) - len(new),
     )
 
 

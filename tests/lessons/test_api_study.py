@@ -5,6 +5,7 @@ import uuid
 from http import HTTPStatus
 
 import pytest
+import yaml
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -125,3 +126,27 @@ def test_quiz_through_the_api_with_session_auth(first_path, learner):
     )
     wrong = {"question": attempt["questions"][0]["id"], "options": [1]}
     assert api.post(url, wrong, format="json").status_code == HTTPStatus.CONFLICT
+
+
+def test_study_endpoints_are_in_the_openapi_schema(tmp_path):
+    """Protects discoverability: every study endpoint is in the schema, with the review's
+    input fields and token authentication offered."""
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = yaml.safe_load(out.read_text())
+    for path in [
+        "/api/flashcards/",
+        "/api/flashcards/due/",
+        "/api/reviews/",
+        "/api/quiz-questions/",
+        "/api/quiz-attempts/",
+        "/api/quiz-attempts/{id}/",
+        "/api/quiz-attempts/{id}/answers/",
+        "/api/quiz-attempts/{id}/finish/",
+    ]:
+        assert path in schema["paths"], path
+    review_input = schema["components"]["schemas"]["ReviewInput"]["properties"]
+    assert set(review_input) == {"card", "rating", "key", "expected_reps"}
+    assert "tokenAuth" in schema["components"]["securitySchemes"]

@@ -330,3 +330,15 @@ def test_study_settings_are_saved_and_validated(client, first_path, learner):
     pref = StudyPreference.objects.get(learner=learner)
     assert (pref.desired_retention, pref.new_cards_per_day) == (0.85, 5)
     assert not Flashcard.objects.filter(path__slug="nope").exists()
+
+
+def test_done_for_now_says_when_the_next_card_is_due_and_what_waits(client, first_path, learner):
+    """Protects the end of a session: with today's new cards used up the page says so,
+    when the next card comes due, and how many new cards wait for tomorrow."""
+    StudyPreference.objects.create(learner=learner, new_cards_per_day=2)
+    for card in first_path.flashcards.all()[:2]:
+        fc.review_record(learner=learner, card=card, rating=Rating.EASY, key=uuid.uuid4())
+    client.force_login(learner)
+    html = client.get(study_url(first_path)).content.decode()
+    assert "You are done for now." in html and "The next card comes due in" in html
+    assert "14 new cards wait for tomorrow" in html
