@@ -210,6 +210,10 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
     states, study settings, today's new cards), whatever the number of cards."""
     now = now or timezone.now()
     cards = list(path.flashcards.select_related("lesson"))
+    for card in cards:  # their links need the path's slug: no query per card
+        card.path = path
+        if card.lesson:
+            card.lesson.path = path
     known = standings(request=request, path=path)
     due, waiting, unseen = [], [], []
     for card in cards:

@@ -342,3 +342,17 @@ def test_done_for_now_says_when_the_next_card_is_due_and_what_waits(client, firs
     html = client.get(study_url(first_path)).content.decode()
     assert "You are done for now." in html and "The next card comes due in" in html
     assert "14 new cards wait for tomorrow" in html
+
+
+def test_deck_and_study_pages_read_all_cards_in_constant_queries(
+    client, first_path, learner, django_assert_max_num_queries
+):
+    """Protects against N+1: the deck lists 16 cards with their lesson links, and the
+    study page shows a card, in a fixed handful of queries (session, user, path, cards,
+    card states, study settings, today's new cards, settings form)."""
+    client.force_login(learner)
+    for name in ["path_flashcards", "path_flashcards_study"]:
+        url = reverse(name, args=[first_path.slug])
+        client.get(url)
+        with django_assert_max_num_queries(9):
+            assert client.get(url).status_code == HTTPStatus.OK
