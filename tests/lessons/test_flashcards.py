@@ -115,6 +115,36 @@ def test_concurrent_submissions_with_one_key_make_one_review(first_path, learner
     assert CardState.objects.get(learner=learner, card=card).reps == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_rating_one_card_at_once_record_one_review(first_path, learner):
+    """Protects the stale-form rule under concurrency: two tabs showing the same card
+    submit different ratings (different keys) at the same moment; the card's row lock
+    lets one through and the other is refused as stale."""
+    card = first_path.flashcards.first()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def submit(rating):
+        try:
+            barrier.wait()
+            fc.review_record(
+                learner=learner, card=card, rating=rating, key=uuid.uuid4(), expected_reps=0
+            )
+            outcomes.append("recorded")
+        except fc.StaleReview:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(r,)) for r in (Rating.GOOD, Rating.EASY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["recorded", "stale"]
+    assert Review.objects.filter(learner=learner, card=card).count() == 1
+    assert CardState.objects.get(learner=learner, card=card).reps == 1
+
+
 def test_study_queue_puts_due_cards_first_then_a_bounded_number_of_new(client, first_path, learner):
     """Protects the session order: a due card comes before new ones; new cards stop at
     the learner's daily limit, counting cards already started today."""
