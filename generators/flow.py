@@ -37,6 +37,7 @@ class FlowConfig:
     levels: int = 17  # digits: number of discrete pixel values
     alpha: float = 0.05  # digits: logit transform squeezes into [α, 1 − α] (RealNVP)
     seed: int = 0  # seeds the fixed random permutations (part of the architecture)
+    dropout: float = 0.0  # dropout in the s and t networks while training (digits overfit)
 
 
 class ActNorm(nn.Module):
@@ -78,12 +79,13 @@ class Permutation(nn.Module):
 class AffineCoupling(nn.Module):
     """Split x = (x_a, x_b); y_a = x_a, y_b = x_b ⊙ exp(s(x_a)) + t(x_a)."""
 
-    def __init__(self, dim: int, hidden: int, n_layers: int):
+    def __init__(self, dim: int, hidden: int, n_layers: int, dropout: float = 0.0):
         super().__init__()
         self.d_a = dim // 2
         layers, d = [], self.d_a
         for _ in range(n_layers):
             layers += [nn.Linear(d, hidden), nn.SiLU()]
+            layers += [nn.Dropout(dropout)] if dropout > 0 else []
             d = hidden
         self.net = nn.Sequential(*layers, nn.Linear(d, 2 * (dim - self.d_a)))
         nn.init.zeros_(self.net[-1].weight)  # start as the identity
@@ -122,7 +124,7 @@ class RealNVP(nn.Module):
             layers += [
                 ActNorm(config.dim),
                 Permutation(perm),
-                AffineCoupling(config.dim, config.hidden, config.n_layers),
+                AffineCoupling(config.dim, config.hidden, config.n_layers, config.dropout),
             ]
         self.layers = nn.ModuleList(layers)
 

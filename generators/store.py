@@ -39,6 +39,12 @@ def read_meta(name: str, directory: Path | None = None) -> dict:
 
 def load(name: str, model_cls, config_cls, directory: Path | None = None, dev=None):
     """Rebuild the model from its stored config, load its weights, eval mode."""
+    if not checkpoint_path(name, directory).exists():
+        family, _, dataset = name.partition("-")
+        raise FileNotFoundError(
+            f"no checkpoint {name}; train it: python -m generators.train {family} "
+            f"--dataset {dataset}"
+        )
     meta = read_meta(name, directory)
     config = config_cls(**meta["config"])
     model = model_cls(config)

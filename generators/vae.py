@@ -32,12 +32,13 @@ class VAEConfig:
     n_layers: int = 2  # hidden layers in each MLP
     n_pixels: int = 64  # 8x8 digits, flattened
     levels: int = 17  # pixel values 0..16, each pixel a categorical over these
+    dropout: float = 0.0  # dropout after each hidden layer while training (1000 digits overfit)
 
 
-def mlp(d_in: int, hidden: int, n_layers: int, d_out: int) -> nn.Sequential:
+def mlp(d_in: int, hidden: int, n_layers: int, d_out: int, dropout: float) -> nn.Sequential:
     layers, d = [], d_in
     for _ in range(n_layers):
-        layers += [nn.Linear(d, hidden), nn.SiLU()]
+        layers += [nn.Linear(d, hidden), nn.SiLU(), nn.Dropout(dropout)]
         d = hidden
     return nn.Sequential(*layers, nn.Linear(d, d_out))
 
@@ -47,8 +48,10 @@ class VAE(nn.Module):
         super().__init__()
         self.config = config
         c = config
-        self.encoder = mlp(c.n_pixels, c.hidden, c.n_layers, 2 * c.latent_dim)  # → μ, log σ²
-        self.decoder = mlp(c.latent_dim, c.hidden, c.n_layers, c.n_pixels * c.levels)
+        self.encoder = mlp(
+            c.n_pixels, c.hidden, c.n_layers, 2 * c.latent_dim, c.dropout
+        )  # μ, log σ²
+        self.decoder = mlp(c.latent_dim, c.hidden, c.n_layers, c.n_pixels * c.levels, c.dropout)
 
     def encode(self, x: torch.Tensor):
         """x (B, 64) int levels → μ, log σ² each (B, L)."""

@@ -1,9 +1,17 @@
-"""Staff administration of paths, lessons, resources, progress, flashcards and quizzes."""
+"""Staff administration of paths, lessons, resources, progress, podcast episodes,
+flashcards and quizzes."""
 
-from django.contrib import admin
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CardState,
+    Episode,
     Flashcard,
     LearningPath,
     Lesson,
@@ -16,6 +24,12 @@ from .models import (
     Review,
     StudyPreference,
 )
+from .podcast import services
+from .podcast.files import MAX_AUDIO_BYTES
+from .podcast.formats import clock
+from .podcast.render import RenderError
+from .podcast.script import ScriptError, script_parse
+from .podcast.services import audio_check
 
 
 class LessonInline(admin.TabularInline):
@@ -67,6 +81,108 @@ class LessonCompletionAdmin(admin.ModelAdmin):
     search_fields = ["learner__username", "lesson__title"]
     list_select_related = ["learner", "lesson"]
     raw_id_fields = ["learner", "lesson"]
+
+
+class EpisodeAdminForm(forms.ModelForm):
+    replacement_audio = forms.FileField(
+        required=False,
+        label=_("Replace the audio"),
+        help_text=_(
+            "An MP3 or Ogg file of at most 50 MB, e.g. a human recording of the script. "
+            "The transcript and chapters keep their times."
+        ),
+    )
+
+    class Meta:
+        model = Episode
+        fields = ["path", "script"]
+
+    def clean_script(self):
+        text = self.cleaned_data["script"]
+        try:
+            script_parse(text)
+        except ScriptError as error:
+            raise forms.ValidationError(_("Line %(error)s"), params={"error": error}) from error
+        return text
+
+    def clean_replacement_audio(self):
+        upload = self.cleaned_data.get("replacement_audio")
+        if not upload:
+            return None
+        if Path(upload.name).suffix.lower() not in {".mp3", ".ogg", ".opus"}:
+            raise forms.ValidationError(_("Upload an .mp3, .ogg or .opus file."))
+        if upload.size > MAX_AUDIO_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        data = upload.read()
+        try:
+            self.audio_check = audio_check(data)
+        except RenderError as error:
+            raise forms.ValidationError(
+                _("This file was refused: %(error)s."), params={"error": error}
+            ) from error
+        self.audio_data = data
+        return upload
+
+
+@admin.register(Episode)
+class EpisodeAdmin(admin.ModelAdmin):
+    form = EpisodeAdminForm
+    list_display = ["title", "path", "duration_shown", "audio_size", "updated_at"]
+    list_select_related = ["path"]
+    search_fields = ["title", "path__title", "script"]
+    raw_id_fields = ["path"]
+    readonly_fields = [
+        "title",
+        "description",
+        "audio_link",
+        "audio_type",
+        "audio_size",
+        "duration_shown",
+        "chapters",
+        "build",
+        "guid",
+        "published_at",
+    ]
+    actions = ["rebuild_from_script"]
+
+    @admin.display(description=_("Duration"))
+    def duration_shown(self, episode: Episode) -> str:
+        return clock(episode.duration)
+
+    @admin.display(description=_("Audio"))
+    def audio_link(self, episode: Episode) -> str:
+        if not episode.pk or not episode.has_audio:
+            return _("none yet: use the action “Rebuild the audio from the script”")
+        url = reverse("podcast_audio", args=[episode.path.slug, episode.audio_extension])
+        return format_html('<a href="{}">{}</a>', url, episode.audio.name)
+
+    def save_model(self, request, obj, form, change):
+        services.episode_save_script(episode=obj, script_text=form.cleaned_data["script"])
+        if change and "script" in form.changed_data:
+            messages.warning(
+                request,
+                _("The script changed: rebuild the audio so the episode says the new words."),
+            )
+        if getattr(form, "audio_data", None) is not None:
+            services.episode_replace_audio(
+                episode=obj,
+                data=form.audio_data,
+                check=form.audio_check,
+                filename=form.cleaned_data["replacement_audio"].name,
+            )
+            messages.success(request, _("The new audio is in place."))
+
+    @admin.action(description=_("Rebuild the audio from the script (espeak-ng)"))
+    def rebuild_from_script(self, request, queryset):
+        for episode in queryset.select_related("path"):
+            try:
+                episode = services.episode_rebuild(episode=episode)
+            except RenderError as error:
+                self.message_user(request, f"{episode}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, f"{episode}: rebuilt, {clock(episode.duration)}.", messages.SUCCESS
+                )
 
 
 @admin.register(Flashcard)

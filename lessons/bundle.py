@@ -1,5 +1,6 @@
 """A path as files: `path.yaml` (the manifest) plus `lessons/<slug>.md` for each lesson,
-and optionally `cards.yaml` (flashcards) and `quiz.yaml` (quiz questions) beside it.
+and optionally `cards.yaml` (flashcards), `quiz.yaml` (quiz questions) and a `podcast/`
+folder (see lessons/podcast/files.py) beside it.
 
 `bundle_read` parses and validates a whole folder before anything touches the
 database, so a bad bundle changes nothing; every error names the file and the line.
@@ -14,6 +15,7 @@ import yaml
 
 from .markdown import render_markdown
 from .models import QuestionKind, ResourceKind
+from .podcast.files import PodcastSpec, podcast_read, podcast_write
 
 MANIFEST = "path.yaml"
 LESSON_DIR = "lessons"
@@ -89,6 +91,7 @@ class PathBundle:
     resources: list[ResourceSpec]
     cards: list[CardSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
+    podcast: "PodcastSpec | None" = None  # the folder podcast/, see lessons/podcast/files.py
 
     def walk(self):
         """Every lesson depth-first, in reading order."""
@@ -129,6 +132,7 @@ def bundle_read(directory: Path | str) -> PathBundle:
         raise BundleError(str(manifest), None, "the manifest is missing")
     reader = _Reader(directory, str(manifest))
     bundle = reader.path(_load_yaml(manifest))
+    bundle.podcast = podcast_read(directory)
     lessons = {spec.slug: spec for spec in bundle.walk()}
     if (directory / CARDS).is_file():
         cards = _Reader(directory, str(directory / CARDS))
@@ -375,3 +379,5 @@ def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
         (directory / CARDS).write_bytes(cards_text(bundle).encode("utf-8"))
     if bundle.questions:
         (directory / QUIZ).write_bytes(quiz_text(bundle).encode("utf-8"))
+    if bundle.podcast:
+        podcast_write(bundle.podcast, directory)

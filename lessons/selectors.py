@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
 from .models import LearningPath, Lesson, LessonCompletion, Visibility
+from .podcast.selectors import episode_of, episode_spec
 
 SESSION_COMPLETED = "completed_lessons"  # anonymous learners' completed lesson ids
 
@@ -75,8 +76,8 @@ def tree_in_order(tree: list[LessonNode]) -> list[LessonNode]:
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
-    """A path as the bundle `bundle_write` writes: five queries (lessons, resources,
-    cards, questions, options)."""
+    """A path as the bundle `bundle_write` writes: six queries (lessons, resources, the
+    podcast episode, cards, questions, options)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -114,6 +115,7 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
             )
             for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
+        podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
     )
 
 

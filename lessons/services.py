@@ -13,6 +13,7 @@ from .models import (
     QuizQuestion,
     Resource,
 )
+from .podcast.services import episode_sync
 from .selectors import SESSION_COMPLETED
 
 
@@ -74,6 +75,7 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
             for i, (t, a, y, k, u, n) in enumerate(wanted_resources)
         )
         changed = True
+    changed |= episode_sync(path=path, spec=bundle.podcast)
     changed |= _cards_sync(path=path, bundle=bundle)
     changed |= _questions_sync(path=path, bundle=bundle)
     return path, changed

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import flashcard_views, quiz_views, views
+from .podcast import views as podcast
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,23 @@ urlpatterns = [
         views.lesson_complete,
         name="lesson_complete",
     ),
+    path("paths/<slug:slug>/podcast/", podcast.episode_page, name="path_podcast"),
+    path(
+        "paths/<slug:slug>/podcast/episode.<str:extension>",
+        podcast.episode_audio,
+        name="podcast_audio",
+    ),
+    path(
+        "paths/<slug:slug>/podcast/transcript.vtt",
+        podcast.episode_transcript,
+        name="podcast_transcript",
+    ),
+    path(
+        "paths/<slug:slug>/podcast/chapters.json",
+        podcast.episode_chapters,
+        name="podcast_chapters",
+    ),
+    path("podcast/feed.xml", podcast.feed, name="podcast_feed"),
 ]
 urlpatterns += [
     path("paths/<slug:slug>/flashcards/", flashcard_views.deck, name="path_flashcards"),
@@ -62,13 +80,4 @@ urlpatterns += [
         quiz_views.quiz_result,
         name="quiz_result",
     ),
-]
-urlpatterns += [
-    path(
-        f"paths/<slug:slug>/{feature}/",
-        views.coming_soon,
-        {"feature": feature},
-        name=f"path_{feature}",
-    )
-    for feature in views.COMING_SOON
 ]

@@ -12,10 +12,6 @@ from . import flashcards, quizzes, selectors, services
 from .markdown import render_markdown
 from .models import LearningPath
 
-COMING_SOON = {
-    "podcast": _("Podcast"),
-}
-
 
 def _readable_path(request: HttpRequest, slug: str) -> LearningPath:
     return get_object_or_404(selectors.path_readable(user=request.user), slug=slug)
@@ -87,15 +83,6 @@ def resources(request: HttpRequest, slug: str) -> HttpResponse:
     path = _readable_path(request, slug)
     return render(
         request, "lessons/resources.html", {"path": path, "resources": path.resources.all()}
-    )
-
-
-@require_GET
-def coming_soon(request: HttpRequest, slug: str, feature: str) -> HttpResponse:
-    """Pages that later features fill in: linked from the path already, never a 404."""
-    path = _readable_path(request, slug)
-    return render(
-        request, "lessons/coming_soon.html", {"path": path, "feature": COMING_SOON[feature]}
     )
 
 

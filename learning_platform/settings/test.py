@@ -44,3 +44,5 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Episode audio imported by the tests is stored apart from `make run`'s media.
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -1,50 +1,52 @@
-"""Staff administration of the flashcard and quiz records."""
+"""Staff administer content in the Django admin; learners cannot."""
 
-import uuid
 from http import HTTPStatus
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
-from lessons import flashcards as fc
-from lessons import quizzes
-from lessons.models import Rating, StudyPreference
+from lessons.models import Episode, LearningPath, Lesson, LessonCompletion, Resource
 
-MODELS = [
-    "flashcard",
-    "cardstate",
-    "review",
-    "studypreference",
-    "quizquestion",
-    "quizattempt",
-    "quizanswer",
-]
+MODELS = [LearningPath, Lesson, Resource, LessonCompletion, Episode]
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser(username="staff", password="pw-staff-123")
+
+
+def admin_url(model, action, *args):
+    return reverse(f"admin:lessons_{model._meta.model_name}_{action}", args=args)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", MODELS)
-def test_every_new_model_has_a_searchable_filterable_admin_list(
-    client, first_path, learner, django_user_model, model, rf
-):
-    """Protects staff tools: each flashcard and quiz model lists, searches and opens
-    its first row in the admin."""
-    card = first_path.flashcards.first()
-    fc.review_record(learner=learner, card=card, rating=Rating.GOOD, key=uuid.uuid4())
-    request = rf.get("/")
-    request.user, request.session = learner, {}
-    attempt = quizzes.attempt_start(request=request, path=first_path)
-    row = quizzes.attempt_review(attempt=attempt)[0]
-    quizzes.answer_record(
-        attempt=attempt, question_id=row.question.id, option_ids=sorted(row.correct)
-    )
-    StudyPreference.objects.create(learner=learner)
-    staff = django_user_model.objects.create_superuser("root", password="x-long-passphrase")
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_staff_see_list_search_and_edit_pages(client, staff, first_path, learner, model):
+    """Protects the admin for every content model: list (with search), and edit page."""
+    LessonCompletion.objects.create(learner=learner, lesson=first_path.lessons.first())
     client.force_login(staff)
-    url = reverse(f"admin:lessons_{model}_changelist")
-    listing = client.get(url, {"q": "a"})
-    assert listing.status_code == HTTPStatus.OK
-    assert client.get(url).status_code == HTTPStatus.OK
-    first = apps.get_model("lessons", model).objects.first()
-    change = client.get(reverse(f"admin:lessons_{model}_change", args=[first.pk]))
-    assert change.status_code == HTTPStatus.OK
+    assert client.get(admin_url(model, "changelist")).status_code == HTTPStatus.OK
+    assert (
+        client.get(admin_url(model, "changelist"), {"q": "diffusion"}).status_code == HTTPStatus.OK
+    )
+    obj = model.objects.first()
+    assert client.get(admin_url(model, "change", obj.pk)).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_path_admin_edits_lessons_inline_and_links_to_the_site(client, staff, first_path):
+    """Protects staff editing a path with its lessons and resources inline, and the
+    "view on site" link that opens the path's page."""
+    client.force_login(staff)
+    html = client.get(admin_url(LearningPath, "change", first_path.pk)).content.decode()
+    assert "lessons-TOTAL_FORMS" in html and "resources-TOTAL_FORMS" in html
+    assert "View on site" in html
+
+
+@pytest.mark.django_db
+def test_learners_cannot_open_the_admin(client, learner):
+    """Protects content from non-staff accounts."""
+    client.force_login(learner)
+    response = client.get(admin_url(LearningPath, "changelist"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert reverse("admin:login") in response["Location"]

@@ -36,8 +36,8 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     """Protects against N+1: the path and lesson pages read the whole tree in one query,
     so a 3-lesson path and a 60-lesson path cost the same (3 for a signed-in learner:
     path, tree, completions — plus the session and user lookups). The path page also
-    reads the flashcard counts (cards, card states, study settings, today's new cards)
-    and the quiz attempts: five more, still whatever the size."""
+    reads the podcast episode, the flashcard counts (cards, card states, study
+    settings, today's new cards) and the quiz attempts: six more, whatever the size."""
     small, large = make_path("small", 1, 2), make_path("large", 6, 9)
     client.force_login(learner)
 
@@ -50,7 +50,9 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     client.get(url(large))
     for path in (small, large):
         address = url(path)
-        with django_assert_num_queries(10 if page == "path" else 5):
+        # session, user, path, tree, completions; the path page adds the podcast episode,
+        # the flashcard counts (cards, states, settings, today's new) and quiz attempts
+        with django_assert_num_queries(11 if page == "path" else 5):
             response = client.get(address)
         assert response.status_code == HTTPStatus.OK
 
@@ -72,7 +74,7 @@ def test_home_lists_public_paths_with_progress_in_constant_queries(
 @pytest.mark.django_db
 def test_path_page_shows_tree_and_links_that_do_not_404(client, first_path):
     """Protects the path page: summary, the whole tree, and every study link working
-    (podcast, flashcards, quiz show "coming soon" until built; never a 404)."""
+    (podcast, flashcards, quiz, resources, the lab; never a 404)."""
     response = client.get(first_path.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
@@ -224,3 +226,19 @@ def test_pages_load_only_local_assets(client, first_path):
         for chunk in html.split(tag)[1:]:
             attrs = chunk.split(">", 1)[0]
             assert "http://" not in attrs and "https://" not in attrs and "//cdn" not in attrs
+
+
+@pytest.mark.django_db
+def test_hostile_lesson_body_renders_inert_on_the_page(client):
+    """Protects learners end to end: a lesson body carrying a script, an event handler
+    and a javascript: link reaches the page with none of them active."""
+    path = make_path("hostile", 1, 0)
+    path.lessons.update(
+        body='<script>document.title="owned"</script>\n\n'
+        '[win a prize](javascript:alert(1)) <img src=x onerror="alert(2)">\n'
+    )
+    html = client.get(path.lessons.get().get_absolute_url()).content.decode()
+    body = html.split('<div class="lesson-body">', 1)[1].split("</div>", 1)[0]
+    assert "<script" not in body and "owned" not in body
+    assert "javascript:" not in body and "onerror" not in body
+    assert "win a prize" in body

@@ -1,0 +1,97 @@
+"""Sampling speed: one demo's worth of samples per family, p50 over repeats.
+
+    python -m generators.bench [--repeats N]
+
+Prints, on this CPU (one thread, as the site's workers run) and on CUDA when present:
+each family's default demo, DDPM vs DDIM at several step counts, and the KV cache's
+speed-up for text generation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+import generators
+from generators import autoregressive as ar
+from generators import store
+
+DEMOS = [
+    ("autoregressive", {"dataset": "text", "max_new_tokens": 200}),
+    ("autoregressive", {"dataset": "text", "strategy": "beam", "max_new_tokens": 100}),
+    ("autoregressive", {"dataset": "digits", "n": 16}),
+    ("vae", {"mode": "sample", "n": 16}),
+    ("vae", {"mode": "grid", "grid_size": 20}),
+    ("gan", {"dataset": "ring", "n": 2500}),
+    ("gan", {"dataset": "grid", "n": 2500}),
+    ("gan", {"dataset": "digits", "n": 64}),
+    ("flow", {"dataset": "moons", "n": 1000, "density": True}),
+    ("flow", {"dataset": "digits", "n": 16}),
+    ("diffusion", {"sampler": "ddim", "num_inference_steps": 50}),
+]
+STEPS = [10, 20, 50, 100, 1000]
+
+
+def p50(fn, repeats: int) -> float:
+    fn()  # warm-up: loads the model, first-call overheads
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        if torch.cuda.is_available():
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def run(repeats: int) -> None:
+    dev = store.device()
+    print(f"device: {dev}, torch {torch.__version__}, threads {torch.get_num_threads()}")
+    print(f"\n{'family':15} {'demo':55} {'p50 (s)':>8}")
+    for family, params in DEMOS:
+        t = p50(lambda f=family, p=params: generators.sample(f, seed=0, **p), repeats)
+        desc = ", ".join(f"{k}={v}" for k, v in params.items())
+        print(f"{family:15} {desc:55} {t:8.3f}")
+    print("\ndiffusion, 16 digits, guidance 3: seconds by sampler and steps")
+    print(f"{'steps':>6} {'DDPM':>8} {'DDIM':>8}")
+    for s in STEPS:
+        reps = 1 if s == 1000 else repeats  # 1000 steps: one timed run is enough
+        row = [
+            p50(
+                lambda sm=sm, s=s: generators.sample(
+                    "diffusion", sampler=sm, num_inference_steps=s
+                ),
+                reps,
+            )
+            for sm in ("ddpm", "ddim")
+        ]
+        print(f"{s:6d} {row[0]:8.3f} {row[1]:8.3f}")
+    model, _ = generators._loader("autoregressive", dev)("autoregressive-text")
+    start = torch.zeros(1, 1, dtype=torch.long, device=dev)
+    timed = {}
+    for use_cache in (True, False):
+        timed[use_cache] = p50(
+            lambda c=use_cache: ar.generate(
+                model, start, 400, generator=torch.Generator(device=dev).manual_seed(0), use_cache=c
+            ),
+            repeats,
+        )
+    print(
+        f"\nKV cache, 400 characters: {timed[True]:.3f} s with, {timed[False]:.3f} s without "
+        f"(speed-up x{timed[False] / timed[True]:.1f})"
+    )
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Time the samplers.")
+    p.add_argument("--repeats", type=int, default=5)
+    a = p.parse_args(argv)
+    torch.set_num_threads(1)
+    run(a.repeats)
+
+
+if __name__ == "__main__":
+    main()
