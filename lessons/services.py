@@ -4,7 +4,15 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from .bundle import LessonSpec, PathBundle
-from .models import LearningPath, Lesson, LessonCompletion, Resource
+from .models import (
+    Flashcard,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    QuizOption,
+    QuizQuestion,
+    Resource,
+)
 from .podcast.services import episode_sync
 from .selectors import SESSION_COMPLETED
 
@@ -68,7 +76,87 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
         )
         changed = True
     changed |= episode_sync(path=path, spec=bundle.podcast)
+    changed |= _cards_sync(path=path, bundle=bundle)
+    changed |= _questions_sync(path=path, bundle=bundle)
     return path, changed
+
+
+def _cards_sync(*, path: LearningPath, bundle: PathBundle) -> bool:
+    """Match cards by key so learners' schedules survive a re-import; write only what
+    differs. Returns whether anything changed."""
+    lessons = dict(path.lessons.values_list("slug", "id"))
+    existing = {card.key: card for card in path.flashcards.all()}
+    changed = False
+    for position, spec in enumerate(bundle.cards):
+        wanted = {
+            "lesson_id": lessons[spec.lesson],
+            "position": position,
+            "front": spec.front,
+            "back": spec.back,
+        }
+        card = existing.pop(spec.key, None)
+        if card is None:
+            Flashcard.objects.create(path=path, key=spec.key, **wanted)
+            changed = True
+        elif any(getattr(card, key) != value for key, value in wanted.items()):
+            Flashcard.objects.filter(id=card.id).update(**wanted)
+            changed = True
+    if existing:
+        Flashcard.objects.filter(id__in=[card.id for card in existing.values()]).delete()
+        changed = True
+    return changed
+
+
+def _questions_sync(*, path: LearningPath, bundle: PathBundle) -> bool:
+    """Match questions by key and their options by position, so stored answers keep
+    pointing at the options they chose; write only what differs."""
+    lessons = dict(path.lessons.values_list("slug", "id"))
+    existing = {q.key: q for q in path.quiz_questions.prefetch_related("options")}
+    changed = False
+    for position, spec in enumerate(bundle.questions):
+        wanted = {
+            "lesson_id": lessons[spec.lesson],
+            "section": spec.section,
+            "position": position,
+            "kind": spec.kind,
+            "text": spec.question,
+            "explanation": spec.explanation,
+        }
+        question = existing.pop(spec.key, None)
+        if question is None:
+            question = QuizQuestion.objects.create(path=path, key=spec.key, **wanted)
+            options = []
+            changed = True
+        else:
+            if any(getattr(question, key) != value for key, value in wanted.items()):
+                QuizQuestion.objects.filter(id=question.id).update(**wanted)
+                changed = True
+            options = list(question.options.all())
+        for index, option_spec in enumerate(spec.options):
+            if index >= len(options):
+                QuizOption.objects.create(
+                    question=question,
+                    position=index,
+                    text=option_spec.text,
+                    correct=option_spec.correct,
+                )
+                changed = True
+            elif (options[index].text, options[index].correct) != (
+                option_spec.text,
+                option_spec.correct,
+            ):
+                QuizOption.objects.filter(id=options[index].id).update(
+                    text=option_spec.text, correct=option_spec.correct
+                )
+                changed = True
+        extra = [option.id for option in options[len(spec.options) :]]
+        if extra:
+            QuizOption.objects.filter(id__in=extra).delete()
+            changed = True
+    if existing:
+        QuizQuestion.objects.filter(id__in=[q.id for q in existing.values()]).delete()
+        changed = True
+    return changed
 
 
 def lesson_complete(*, request, lesson: Lesson) -> None:
