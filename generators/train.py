@@ -25,8 +25,8 @@ TARGETS = {
     "autoregressive-text": (
         "autoregressive",
         "text",
-        ar.GPTConfig(block_size=64, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
-        dict(steps=2500, batch_size=32, lr=2e-3, val_every=250),
+        ar.GPTConfig(block_size=128, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
+        dict(steps=2500, batch_size=16, lr=2e-3, val_every=250),
     ),
     "autoregressive-digits": (
         "autoregressive",
@@ -37,14 +37,14 @@ TARGETS = {
     "vae-digits": (
         "vae",
         "digits",
-        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2),
-        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2, dropout=0.3),
+        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
     ),
     "vae-digits-z16": (
         "vae",
         "digits",
-        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2),
-        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2, dropout=0.3),
+        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
     ),
     "gan-ring": (
         "gan",
