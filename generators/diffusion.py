@@ -167,6 +167,9 @@ def sample(
         else:
             eps = model(x, tt, y)
         x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-1, 1)
+        # re-derive ε from the clipped x̂_0 (GLIDE; diffusers' use_clipped_model_output):
+        # with strong guidance ε̃ overshoots, and DDIM would carry the overshoot along
+        eps = (x - ab.sqrt() * x0_hat) / (1 - ab).sqrt()
         noise = torch.randn(x.shape, generator=generator, device=dev)
         if sampler == "ddpm":
             alpha_t = ab / ab_prev  # α_t of the (possibly respaced) step

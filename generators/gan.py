@@ -34,6 +34,7 @@ class GANConfig:
     batch_size: int = 512  # samples per step
     sigmoid_output: bool = False  # digits: squash G's output into [0, 1]
     drs_percentile: float = 0.0  # DRS: γ set to this percentile of F (0 = no rejection)
+    drs_d_steps: int = 0  # DRS: extra D-only steps with G frozen, so D ≈ log p_data / p_g
 
 
 def mlp(d_in: int, hidden: int, n_layers: int, d_out: int, act) -> nn.Sequential:
@@ -85,6 +86,24 @@ def discriminator_loss(model: GAN, real: torch.Tensor, fake: torch.Tensor) -> to
 def generator_loss(model: GAN, fake: torch.Tensor) -> torch.Tensor:
     """Non-saturating: maximise log D(G(z)) rather than minimise log(1 − D(G(z)))."""
     return F.softplus(-model.D(fake)).mean()
+
+
+def fit_discriminator(model: GAN, real_batch, steps: int, lr: float, generator=None):
+    """DRS's first step (Azadi et al. §3.2): keep training D alone against the frozen G,
+    so that D(x) approaches the optimum log p_data(x) / p_g(x) that rejection needs."""
+    dev = model.drs_d_max.device
+    opt = torch.optim.Adam(model.discriminator.parameters(), lr, betas=(0.5, 0.999))
+    model.train()
+    for _ in range(steps):
+        with torch.no_grad():
+            z = torch.randn(model.config.batch_size, model.config.latent_dim, generator=generator)
+            fake = model.G(z.to(dev))
+        d_real, d_fake = model.D(real_batch()), model.D(fake)
+        loss = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    model.eval()
 
 
 @torch.no_grad()

@@ -25,8 +25,8 @@ TARGETS = {
     "autoregressive-text": (
         "autoregressive",
         "text",
-        ar.GPTConfig(block_size=64, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
-        dict(steps=2500, batch_size=32, lr=2e-3, val_every=250),
+        ar.GPTConfig(block_size=128, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
+        dict(steps=2500, batch_size=16, lr=2e-3, val_every=250),
     ),
     "autoregressive-digits": (
         "autoregressive",
@@ -37,14 +37,14 @@ TARGETS = {
     "vae-digits": (
         "vae",
         "digits",
-        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2),
-        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2, dropout=0.3),
+        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
     ),
     "vae-digits-z16": (
         "vae",
         "digits",
-        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2),
-        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2, dropout=0.3),
+        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
     ),
     "gan-ring": (
         "gan",
@@ -278,6 +278,12 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if i % 50 == 0:
             bar.set_postfix(d=f"{float(loss_d):.3f}", g=f"{float(loss_g):.3f}")
     model.eval()
+    if config.drs_d_steps > 0:  # a fresh generator: refitting D is independent of training
+        g_drs = torch.Generator().manual_seed(12345)
+        if dataset != "digits":
+            draw = data.TOY_SAMPLERS[dataset]
+            real_batch = lambda: draw(config.batch_size, g_drs).to(dev)  # noqa: E731
+        gan.fit_discriminator(model, real_batch, config.drs_d_steps, 1e-4, g_drs)
     if config.drs_percentile > 0:
         gan.calibrate_drs(
             model, config.drs_percentile, generator=torch.Generator(device=dev).manual_seed(1)

@@ -1,4 +1,5 @@
-"""Staff administration of paths, lessons, resources, progress and podcast episodes."""
+"""Staff administration of paths, lessons, resources, progress, podcast episodes,
+flashcards and quizzes."""
 
 from pathlib import Path
 
@@ -9,7 +10,22 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Episode, LearningPath, Lesson, LessonCompletion, Resource, Visibility
+from .models import (
+    CardState,
+    Episode,
+    Flashcard,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    QuizAnswer,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+    Resource,
+    Review,
+    StudyPreference,
+    Visibility,
+)
 from .podcast import services
 from .podcast.files import MAX_AUDIO_BYTES
 from .podcast.formats import clock
@@ -243,3 +259,82 @@ class EpisodeAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{episode}: rebuilt, {clock(episode.duration)}.", messages.SUCCESS
                 )
+
+
+@admin.register(Flashcard)
+class FlashcardAdmin(admin.ModelAdmin):
+    list_display = ["key", "path", "lesson", "position"]
+    list_filter = ["path"]
+    search_fields = ["key", "front", "back"]
+    list_select_related = ["path", "lesson"]
+    raw_id_fields = ["lesson"]
+
+
+@admin.register(CardState)
+class CardStateAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "phase", "due", "reps", "updated_at"]
+    list_filter = ["phase", "card__path"]
+    search_fields = ["learner__username", "card__key"]
+    list_select_related = ["learner", "card"]
+    raw_id_fields = ["learner", "card"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "rating", "reviewed_at", "phase_after", "due_after"]
+    list_filter = ["rating", "phase_after", "card__path"]
+    search_fields = ["learner__username", "card__key", "key"]
+    date_hierarchy = "reviewed_at"
+    list_select_related = ["learner", "card"]
+    raw_id_fields = ["learner", "card"]
+
+
+@admin.register(StudyPreference)
+class StudyPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["learner", "desired_retention", "new_cards_per_day"]
+    search_fields = ["learner__username"]
+    raw_id_fields = ["learner"]
+
+
+class QuizOptionInline(admin.TabularInline):
+    model = QuizOption
+    fields = ["position", "text", "correct"]
+    extra = 0
+
+
+@admin.register(QuizQuestion)
+class QuizQuestionAdmin(admin.ModelAdmin):
+    list_display = ["key", "path", "kind", "lesson", "section", "position"]
+    list_filter = ["path", "kind"]
+    search_fields = ["key", "text", "explanation"]
+    list_select_related = ["path", "lesson"]
+    raw_id_fields = ["lesson"]
+    inlines = [QuizOptionInline]
+
+
+class QuizAnswerInline(admin.TabularInline):
+    model = QuizAnswer
+    fields = ["question", "points", "answered_at"]
+    readonly_fields = ["question", "points", "answered_at"]
+    extra = 0
+    can_delete = False
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(admin.ModelAdmin):
+    list_display = ["id", "path", "learner", "started_at", "finished_at", "score"]
+    list_filter = ["path", ("finished_at", admin.EmptyFieldListFilter)]
+    search_fields = ["learner__username"]
+    date_hierarchy = "started_at"
+    list_select_related = ["path", "learner"]
+    raw_id_fields = ["learner"]
+    inlines = [QuizAnswerInline]
+
+
+@admin.register(QuizAnswer)
+class QuizAnswerAdmin(admin.ModelAdmin):
+    list_display = ["attempt", "question", "points", "answered_at"]
+    list_filter = ["attempt__path", "question__kind"]
+    search_fields = ["attempt__learner__username", "question__key"]
+    list_select_related = ["attempt__path", "question"]
+    raw_id_fields = ["attempt", "question"]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from .bundle import LessonSpec, PathBundle, ResourceSpec
+from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
 from .models import LearningPath, Lesson, LessonCompletion, Visibility
 from .podcast.selectors import episode_of, episode_spec
 
@@ -85,8 +85,8 @@ def tree_in_order(tree: list[LessonNode]) -> list[LessonNode]:
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
-    """A path as the bundle `bundle_write` writes: three queries (lessons, resources,
-    the podcast episode)."""
+    """A path as the bundle `bundle_write` writes: six queries (lessons, resources, the
+    podcast episode, cards, questions, options)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -107,6 +107,22 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 title=r.title, authors=r.authors, year=r.year, kind=r.kind, url=r.url, note=r.note
             )
             for r in path.resources.all()
+        ],
+        cards=[
+            CardSpec(key=c.key, lesson=c.lesson.slug, front=c.front, back=c.back)
+            for c in path.flashcards.select_related("lesson")
+        ],
+        questions=[
+            QuestionSpec(
+                key=q.key,
+                lesson=q.lesson.slug,
+                section=q.section,
+                kind=q.kind,
+                question=q.text,
+                options=[OptionSpec(text=o.text, correct=o.correct) for o in q.options.all()],
+                explanation=q.explanation,
+            )
+            for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
         podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
     )

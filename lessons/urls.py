@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import edit_views, views
+from . import edit_views, flashcard_views, quiz_views, views
 from .podcast import views as podcast
 
 urlpatterns = [
@@ -38,6 +38,51 @@ urlpatterns = [
     path("podcast/feed.xml", podcast.feed, name="podcast_feed"),
 ]
 urlpatterns += [
+    path("paths/<slug:slug>/flashcards/", flashcard_views.deck, name="path_flashcards"),
+    path(
+        "paths/<slug:slug>/flashcards/study/",
+        flashcard_views.study,
+        name="path_flashcards_study",
+    ),
+    path(
+        "paths/<slug:slug>/flashcards/cards/<slug:key>/",
+        flashcard_views.card_detail,
+        name="flashcard_detail",
+    ),
+    path(
+        "paths/<slug:slug>/flashcards/anki/",
+        flashcard_views.anki_export,
+        name="path_flashcards_anki",
+    ),
+    path(
+        "paths/<slug:slug>/flashcards/settings/",
+        flashcard_views.preferences,
+        name="path_flashcards_settings",
+    ),
+    path("paths/<slug:slug>/quiz/", quiz_views.quiz_home, name="path_quiz"),
+    path("paths/<slug:slug>/quiz/start/", quiz_views.quiz_start, name="quiz_start"),
+    path(
+        "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/",
+        quiz_views.quiz_attempt,
+        name="quiz_attempt",
+    ),
+    path(
+        "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/answer/",
+        quiz_views.quiz_answer,
+        name="quiz_answer",
+    ),
+    path(
+        "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/finish/",
+        quiz_views.quiz_finish,
+        name="quiz_finish",
+    ),
+    path(
+        "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/result/",
+        quiz_views.quiz_result,
+        name="quiz_result",
+    ),
+]
+urlpatterns += [
     path("paths/<slug:slug>/clone/", edit_views.path_clone, name="path_clone"),
     path("paths/<slug:slug>/export.zip", edit_views.path_export, name="path_export"),
     path("paths/<slug:slug>/edit/", edit_views.path_edit, name="path_edit"),
@@ -57,13 +102,4 @@ urlpatterns += [
         ("move/", edit_views.lesson_move, "lesson_move"),
         ("delete/", edit_views.lesson_delete, "lesson_delete"),
     ]
-]
-urlpatterns += [
-    path(
-        f"paths/<slug:slug>/{feature}/",
-        views.coming_soon,
-        {"feature": feature},
-        name=f"path_{feature}",
-    )
-    for feature in views.COMING_SOON
 ]

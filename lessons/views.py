@@ -9,14 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import flashcards, quizzes, selectors, services
 from .markdown import render_markdown
 from .models import LearningPath
-
-COMING_SOON = {
-    "flashcards": _("Flashcards"),
-    "quiz": _("Quiz"),
-}
 
 
 def _readable_path(request: HttpRequest, slug: str) -> LearningPath:
@@ -43,6 +38,8 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "progress": progress,
         "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
+    context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
+    context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
     return render(request, "lessons/path.html", context)
 
 
@@ -94,15 +91,6 @@ def resources(request: HttpRequest, slug: str) -> HttpResponse:
     path = _readable_path(request, slug)
     return render(
         request, "lessons/resources.html", {"path": path, "resources": path.resources.all()}
-    )
-
-
-@require_GET
-def coming_soon(request: HttpRequest, slug: str, feature: str) -> HttpResponse:
-    """Pages that later features fill in: linked from the path already, never a 404."""
-    path = _readable_path(request, slug)
-    return render(
-        request, "lessons/coming_soon.html", {"path": path, "feature": COMING_SOON[feature]}
     )
 
 

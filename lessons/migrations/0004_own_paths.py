@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0002_podcast'),
+        ('lessons', '0003_flashcards_quizzes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
