@@ -20,11 +20,13 @@ from .archive import bundle_from_zip, bundle_to_zip
 from .bundle import BundleError
 from .forms import (
     BundleUploadForm,
+    CardForm,
     LessonAddForm,
     LessonEditForm,
     LessonRenameForm,
     PathSettingsForm,
     PreviewForm,
+    QuestionForm,
 )
 from .markdown import render_markdown
 from .models import LearningPath, Lesson
@@ -260,3 +262,177 @@ def lesson_preview(request: HttpRequest, slug: str, lesson_slug: str) -> HttpRes
         )
     context = {"rendered": _preview(form.cleaned_data["body"])}
     return render(request, "lessons/lesson_edit.html#preview", context)
+
+
+# --- flashcards and quiz questions --------------------------------------------------
+
+
+def _lesson_choices(path: LearningPath) -> tuple[list[tuple[int, str]], dict[int, Lesson]]:
+    ordered = selectors.tree_in_order(selectors.lesson_tree(path=path))
+    lessons = {node.lesson.id: node.lesson for node in ordered}
+    return [(node.lesson.id, f"{node.number} {node.lesson.title}") for node in ordered], lessons
+
+
+def _card_form(card, lessons, data=None) -> CardForm:
+    initial = {"lesson": card.lesson_id, "front": card.front, "back": card.back}
+    return CardForm(data, initial=initial, lessons=lessons, prefix=f"card-{card.pk}")
+
+
+def _cards_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=None):
+    """The deck editor; `failed` is (card, its form) to show again with its errors."""
+    choices, _lessons = _lesson_choices(path)
+    cards = list(path.flashcards.select_related("lesson").order_by("position", "id"))
+    for card in cards:  # shown as learners see it, math and all
+        card.front_html = render_markdown(card.front).html
+    forms = [
+        failed[1] if failed and failed[0].pk == card.pk else _card_form(card, choices)
+        for card in cards
+    ]
+    context = {
+        "path": path,
+        "cards": list(zip(cards, forms, strict=True)),
+        "failed_id": failed[0].pk if failed else None,
+        "add_form": add_form or CardForm(lessons=choices, prefix="new"),
+    }
+    return render(request, "lessons/edit_cards.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def cards_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the path's cards to edit; POST adds one."""
+    path = _editable_path(request, slug)
+    if request.method == "GET":
+        return _cards_page(request, path)
+    choices, lessons = _lesson_choices(path)
+    form = CardForm(request.POST, lessons=choices, prefix="new")
+    if not form.is_valid():
+        return _cards_page(request, path, add_form=form, status=HTTPStatus.BAD_REQUEST)
+    data = form.cleaned_data
+    services.card_add(
+        path=path, lesson=lessons[data["lesson"]], front=data["front"], back=data["back"]
+    )
+    messages.success(request, _("Card added."))
+    return redirect("cards_edit", slug=path.slug)
+
+
+@require_POST
+def card_update(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
+    path = _editable_path(request, slug)
+    card = get_object_or_404(path.flashcards, pk=card_id)
+    choices, lessons = _lesson_choices(path)
+    form = _card_form(card, choices, request.POST)
+    if not form.is_valid():
+        return _cards_page(request, path, failed=(card, form), status=HTTPStatus.BAD_REQUEST)
+    data = form.cleaned_data
+    services.card_update(
+        card=card, lesson=lessons[data["lesson"]], front=data["front"], back=data["back"]
+    )
+    messages.success(request, _("Card saved."))
+    return redirect("cards_edit", slug=path.slug)
+
+
+@require_POST
+def card_delete(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
+    path = _editable_path(request, slug)
+    services.card_delete(card=get_object_or_404(path.flashcards, pk=card_id))
+    messages.success(request, _("Card deleted."))
+    return redirect("cards_edit", slug=path.slug)
+
+
+def _places(path: LearningPath) -> tuple[list[tuple[str, str]], dict[int, Lesson]]:
+    """Where a question can point: each lesson, and each of its ## and ### headings."""
+    ordered = selectors.tree_in_order(selectors.lesson_tree(path=path))
+    places = []
+    for node in ordered:
+        places.append((str(node.lesson.id), f"{node.number} {node.lesson.title}"))
+        for heading in render_markdown(node.lesson.body).headings:
+            places.append((f"{node.lesson.id}#{heading.id}", f"{node.number} › {heading.title}"))
+    return places, {node.lesson.id: node.lesson for node in ordered}
+
+
+def _question_form(question, places, data=None) -> QuestionForm:
+    initial = {"kind": "single"}
+    if question is not None:
+        place = str(question.lesson_id or "")
+        initial = {
+            "place": f"{place}#{question.section}" if question.section else place,
+            "kind": question.kind,
+            "text": question.text,
+            "explanation": question.explanation,
+        }
+        for row, option in enumerate(question.options.all()):
+            initial[f"option_{row}"], initial[f"correct_{row}"] = option.text, option.correct
+    prefix = f"question-{question.pk}" if question is not None else "new"
+    return QuestionForm(data, initial=initial, places=places, prefix=prefix)
+
+
+def _quiz_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=None):
+    places, _lessons = _places(path)
+    questions = list(
+        path.quiz_questions.select_related("lesson")
+        .prefetch_related("options")
+        .order_by("position", "id")
+    )
+    for question in questions:
+        question.text_html = render_markdown(question.text).html
+    forms = [
+        failed[1] if failed and failed[0].pk == q.pk else _question_form(q, places)
+        for q in questions
+    ]
+    context = {
+        "path": path,
+        "questions": list(zip(questions, forms, strict=True)),
+        "failed_id": failed[0].pk if failed else None,
+        "add_form": add_form or _question_form(None, places),
+    }
+    return render(request, "lessons/edit_quiz.html", context, status=status)
+
+
+def _save_question(request, path, question, form, lessons) -> HttpResponse:
+    data = form.cleaned_data
+    if data["lesson_id"] not in lessons:
+        return HttpResponse(status=HTTPStatus.BAD_REQUEST)
+    services.question_save(
+        path=path,
+        question=question,
+        lesson=lessons[data["lesson_id"]],
+        section=data["section"],
+        kind=data["kind"],
+        text=data["text"],
+        explanation=data["explanation"],
+        options=data["options"],
+    )
+    messages.success(request, _("Question saved."))
+    return redirect("quiz_edit", slug=path.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the path's quiz questions to edit; POST adds one."""
+    path = _editable_path(request, slug)
+    if request.method == "GET":
+        return _quiz_page(request, path)
+    places, lessons = _places(path)
+    form = _question_form(None, places, request.POST)
+    if not form.is_valid():
+        return _quiz_page(request, path, add_form=form, status=HTTPStatus.BAD_REQUEST)
+    return _save_question(request, path, None, form, lessons)
+
+
+@require_POST
+def question_update(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    path = _editable_path(request, slug)
+    question = get_object_or_404(path.quiz_questions, pk=question_id)
+    places, lessons = _places(path)
+    form = _question_form(question, places, request.POST)
+    if not form.is_valid():
+        return _quiz_page(request, path, failed=(question, form), status=HTTPStatus.BAD_REQUEST)
+    return _save_question(request, path, question, form, lessons)
+
+
+@require_POST
+def question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    path = _editable_path(request, slug)
+    services.question_delete(question=get_object_or_404(path.quiz_questions, pk=question_id))
+    messages.success(request, _("Question deleted."))
+    return redirect("quiz_edit", slug=path.slug)

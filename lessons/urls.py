@@ -103,3 +103,27 @@ urlpatterns += [
         ("delete/", edit_views.lesson_delete, "lesson_delete"),
     ]
 ]
+urlpatterns += [
+    path("paths/<slug:slug>/edit/cards/", edit_views.cards_edit, name="cards_edit"),
+    path(
+        "paths/<slug:slug>/edit/cards/<int:card_id>/",
+        edit_views.card_update,
+        name="card_update",
+    ),
+    path(
+        "paths/<slug:slug>/edit/cards/<int:card_id>/delete/",
+        edit_views.card_delete,
+        name="card_delete",
+    ),
+    path("paths/<slug:slug>/edit/quiz/", edit_views.quiz_edit, name="quiz_edit"),
+    path(
+        "paths/<slug:slug>/edit/quiz/<int:question_id>/",
+        edit_views.question_update,
+        name="question_update",
+    ),
+    path(
+        "paths/<slug:slug>/edit/quiz/<int:question_id>/delete/",
+        edit_views.question_delete,
+        name="question_delete",
+    ),
+]

@@ -1,12 +1,21 @@
 """Helpers for the tests of paths learners own: a small path, the database as a tuple."""
 
-from lessons.bundle import LessonSpec, PathBundle, ResourceSpec
-from lessons.models import LearningPath, Lesson, Resource, Visibility
+from lessons.bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
+from lessons.models import (
+    Flashcard,
+    LearningPath,
+    Lesson,
+    QuizOption,
+    QuizQuestion,
+    Resource,
+    Visibility,
+)
 from lessons.services import path_import
 
 
 def small_bundle(slug: str = "small") -> PathBundle:
-    """Two chapters (with two and one lessons) and a lesson: six lessons, math in one."""
+    """Two chapters (with two and one lessons) and a lesson: six lessons, math in one;
+    two flashcards (lessons one and three) and one quiz question (on one's heading)."""
     return PathBundle(
         slug=slug,
         title="A small path",
@@ -39,6 +48,21 @@ def small_bundle(slug: str = "small") -> PathBundle:
                 note="Why it matters.",
             )
         ],
+        cards=[
+            CardSpec(key="square", lesson="one", front="What is $x^2$?", back="$x$ times $x$."),
+            CardSpec(key="three", lesson="three", front="Three?", back="Three."),
+        ],
+        questions=[
+            QuestionSpec(
+                key="which",
+                lesson="one",
+                section="one",
+                kind="single",
+                question="Which is right?",
+                options=[OptionSpec("This one", correct=True), OptionSpec("That one")],
+                explanation="Because.",
+            )
+        ],
     )
 
 
@@ -55,6 +79,9 @@ def database_state() -> tuple:
         list(LearningPath.objects.order_by("id").values_list()),
         list(Lesson.objects.order_by("id").values_list()),
         list(Resource.objects.order_by("id").values_list()),
+        list(Flashcard.objects.order_by("id").values_list()),
+        list(QuizQuestion.objects.order_by("id").values_list()),
+        list(QuizOption.objects.order_by("id").values_list()),
     )
 
 

@@ -292,6 +292,14 @@ def test_a_featured_path_must_be_published_and_public(client, staff, first_path)
 # --- who may edit: every edit URL, every kind of visitor ----------------------------
 
 EDIT_URLS = [
+    ("cards_edit", "get", [], {}),
+    ("cards_edit", "post", [], {"new-lesson": "", "new-front": "F", "new-back": "B"}),
+    ("card_update", "post", ["card"], {}),
+    ("card_delete", "post", ["card"], {}),
+    ("quiz_edit", "get", [], {}),
+    ("quiz_edit", "post", [], {"new-text": "Q"}),
+    ("question_update", "post", ["question"], {}),
+    ("question_delete", "post", ["question"], {}),
     ("path_edit", "get", [], {}),
     ("path_edit", "post", [], {"title": "T", "visibility": "private"}),
     ("lesson_add", "post", [], {"title": "New"}),
@@ -302,7 +310,7 @@ EDIT_URLS = [
     ("lesson_move", "post", ["three"], {"direction": "up"}),
     ("lesson_delete", "post", ["three"], {}),
 ]
-OK = {HTTPStatus.OK, HTTPStatus.FOUND}
+OK = {HTTPStatus.OK, HTTPStatus.FOUND, HTTPStatus.BAD_REQUEST}  # 400: got in, bad input
 
 
 @pytest.mark.django_db
@@ -330,6 +338,8 @@ def test_only_owner_and_staff_reach_edit_urls(
     if users[who]:
         client.force_login(users[who])
     before = database_state()
+    ids = {"card": path.flashcards.first().pk, "question": path.quiz_questions.first().pk}
+    args = [ids.get(arg, arg) for arg in args]
     response = getattr(client, method)(reverse(name, args=[path.slug, *args]), data)
     assert response.status_code in expected
     if who in ("other", "anonymous"):
