@@ -50,7 +50,11 @@ def main() -> None:
         owner = User.objects.create_user(username="bench", password="bench-passphrase")
         lessons = path.lessons.count()
         data = bundle_to_zip(path_bundle(path=path))
-        print(f"database: {connection.vendor} ({name}); first path: {lessons} lessons")
+        print(
+            f"database: {connection.vendor} ({name}); first path: {lessons} lessons, "
+            f"{path.resources.count()} resources, {path.flashcards.count()} cards, "
+            f"{path.quiz_questions.count()} questions"
+        )
         print(f"clone:       {median_ms(lambda: path_clone(path=path, owner=owner)):7.1f} ms")
         print(
             f"export .zip: {median_ms(lambda: bundle_to_zip(path_bundle(path=path))):7.1f} ms"
