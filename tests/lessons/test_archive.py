@@ -295,3 +295,21 @@ def test_exported_zip_of_an_owned_path_reads_back(learner):
     path = owned_path(learner)
     bundle = bundle_from_zip(io.BytesIO(bundle_to_zip(path_bundle(path=path))), max_bytes=10**7)
     assert bundle == small_bundle()
+
+
+@pytest.mark.django_db
+def test_an_edited_copy_exports_and_imports_with_its_linked_podcast(client, learner, first_path):
+    """Protects learners' own bundles: an edited copy downloads as a complete .zip
+    (cards, quiz and the podcast it links to) that uploads again as a new path."""
+    client.force_login(learner)
+    client.post(reverse("path_clone", args=[first_path.slug]))
+    copy = LearningPath.objects.get(owner=learner)
+    client.post(reverse("lesson_delete", args=[copy.slug, "introduction"]))
+    data = client.get(reverse("path_export", args=[copy.slug])).content
+    assert {"cards.yaml", "quiz.yaml", "podcast/episode.mp3"} <= set(entries(data))
+
+    assert upload(client, data).status_code == HTTPStatus.FOUND
+    again = LearningPath.objects.filter(owner=learner).exclude(pk=copy.pk).get()
+    assert again.lessons.count() == copy.lessons.count() == 32
+    assert again.flashcards.count() == copy.flashcards.count()
+    assert again.episode.audio_size == first_path.episode.audio_size
