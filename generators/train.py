@@ -55,7 +55,7 @@ TARGETS = {
     "gan-grid": (
         "gan",
         "grid",
-        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=80.0),
+        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=90.0, drs_d_steps=3000),
         dict(steps=10000),
     ),
     "gan-digits": (
@@ -87,8 +87,8 @@ TARGETS = {
     "flow-digits": (
         "flow",
         "digits",
-        flow.FlowConfig(dim=64, n_steps=8, hidden=256, dequantize=True),
-        dict(steps=4000, batch_size=128, lr=1e-3, val_every=250),
+        flow.FlowConfig(dim=64, n_steps=8, hidden=256, dequantize=True, dropout=0.5),
+        dict(steps=3000, batch_size=128, lr=1e-3, val_every=250, weight_decay=1e-3),
     ),
     "diffusion-digits": (
         "diffusion",
@@ -283,7 +283,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if dataset != "digits":
             draw = data.TOY_SAMPLERS[dataset]
             real_batch = lambda: draw(config.batch_size, g_drs).to(dev)  # noqa: E731
-        gan.fit_discriminator(model, real_batch, config.drs_d_steps, 1e-4, g_drs)
+        gan.fit_discriminator(model, real_batch, config.drs_d_steps, config.drs_d_lr, g_drs)
     if config.drs_percentile > 0:
         gan.calibrate_drs(
             model, config.drs_percentile, generator=torch.Generator(device=dev).manual_seed(1)
