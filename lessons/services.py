@@ -6,7 +6,7 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -204,9 +204,10 @@ class EditConflict(Exception):
         super().__init__(f"lesson {current.pk} is at version {current.version}")
 
 
-def _free_slug(base: str, taken: set[str], limit: int = 100) -> str:
-    """`base` if free, else `base-2`, `base-3`, … within `limit` characters."""
-    base = (slugify(base) or "path")[: limit - 4].strip("-") or "path"
+def _free_slug(base: str, taken: set[str], fallback: str, limit: int = 100) -> str:
+    """The slug of `base` if free, else `…-2`, `…-3`, … within `limit` characters;
+    `fallback` when the text has no letters a slug can keep (e.g. only CJK or math)."""
+    base = slugify(base)[: limit - 4].strip("-") or fallback
     slug, n = base, 1
     while slug in taken:
         n += 1
@@ -214,10 +215,21 @@ def _free_slug(base: str, taken: set[str], limit: int = 100) -> str:
     return slug
 
 
-def _free_path_slug(base: str) -> str:
-    stem = (slugify(base) or "path")[:90]
-    taken = set(LearningPath.objects.filter(slug__startswith=stem).values_list("slug", flat=True))
-    return _free_slug(stem, taken)
+def _path_create(*, base: str, **fields) -> LearningPath:
+    """A new path with the first free slug from `base`. The unique constraint is the
+    judge: when another request takes the slug between the check and the INSERT, the
+    savepoint rolls back and the next free slug is tried."""
+    stem = slugify(base)[:90].strip("-") or "path"
+    for _attempt in range(5):
+        taken = set(
+            LearningPath.objects.filter(slug__startswith=stem).values_list("slug", flat=True)
+        )
+        try:
+            with transaction.atomic():
+                return LearningPath.objects.create(slug=_free_slug(stem, taken, "path"), **fields)
+        except IntegrityError:
+            continue
+    raise IntegrityError(f"no free slug for '{stem}' after 5 tries")
 
 
 @transaction.atomic
@@ -226,8 +238,8 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
     the resources, the flashcards and the quiz (questions and options). The podcast is
     linked, not copied (see `episode_of`). One transaction, one INSERT per tree level
     and per kind of row, so a failure leaves no half copy and a big path copies fast."""
-    copy = LearningPath.objects.create(
-        slug=_free_path_slug(f"{path.slug}-{owner.username}"),
+    copy = _path_create(
+        base=f"{path.slug}-{owner.username}",
         title=path.title,
         summary=path.summary,
         owner=owner,
@@ -333,7 +345,7 @@ def lesson_add(*, path: LearningPath, title: str, parent: Lesson | None = None) 
         path=path,
         parent=parent,
         position=0 if last is None else last + 1,
-        slug=_free_slug(title or "lesson", taken),
+        slug=_free_slug(title, taken, "lesson"),
         title=title,
     )
 
@@ -438,15 +450,14 @@ def path_import_as_new(*, bundle: PathBundle, owner: User) -> LearningPath:
     existing path, whoever owns it. Its slug is the bundle's when free, else the
     first free `slug-2`, `slug-3`…; the path row is created first, so the unique slug
     claims it before anything is loaded into it."""
-    slug = _free_path_slug(bundle.slug)
-    LearningPath.objects.create(
-        slug=slug,
+    claimed = _path_create(
+        base=bundle.slug,
         title=bundle.title,
         summary=bundle.summary,
         owner=owner,
         visibility=Visibility.PRIVATE,
     )
-    path, _changed = path_import(bundle=dataclasses.replace(bundle, slug=slug))
+    path, _changed = path_import(bundle=dataclasses.replace(bundle, slug=claimed.slug))
     return path
 
 
@@ -482,7 +493,7 @@ def card_add(*, path: LearningPath, lesson: Lesson, front: str, back: str) -> Fl
     card = Flashcard(
         path=path,
         lesson=lesson,
-        key=_free_slug(front[:60] or "card", {c.key for c in cards}),
+        key=_free_slug(front[:60], {c.key for c in cards}, "card"),
         front=front,
         back=back,
     )
@@ -531,7 +542,7 @@ def question_save(
         last = path.quiz_questions.aggregate(last=Max("position"))["last"]
         question = QuizQuestion.objects.create(
             path=path,
-            key=_free_slug(text[:60] or "question", taken),
+            key=_free_slug(text[:60], taken, "question"),
             position=0 if last is None else last + 1,
             **fields,
         )

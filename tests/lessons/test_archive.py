@@ -313,3 +313,23 @@ def test_an_edited_copy_exports_and_imports_with_its_linked_podcast(client, lear
     assert again.lessons.count() == copy.lessons.count() == 32
     assert again.flashcards.count() == copy.flashcards.count()
     assert again.episode.audio_size == first_path.episode.audio_size
+
+
+@pytest.mark.django_db
+def test_a_slug_taken_at_the_last_moment_is_not_a_crash(learner, monkeypatch):
+    """Protects uploads racing each other: when the slug chosen is taken by another
+    request before the INSERT, the next free one is used; nothing else changes."""
+    from lessons import services
+
+    theirs = owned_path(learner, slug="small")
+    real = services._free_slug
+    calls = []
+
+    def stale(base, taken, fallback, limit=100):  # the first look misses "small"
+        calls.append(base)
+        return "small" if len(calls) == 1 else real(base, taken, fallback, limit)
+
+    monkeypatch.setattr(services, "_free_slug", stale)
+    mine = services.path_import_as_new(bundle=small_bundle(), owner=learner)
+    assert (mine.slug, len(calls)) == ("small-2", 2)
+    assert theirs.lessons.count() == mine.lessons.count() == 6

@@ -244,3 +244,16 @@ def test_a_stale_rename_conflicts_too(client, path):
     assert response.status_code == HTTPStatus.CONFLICT
     assert "was changed elsewhere" in response.content.decode()
     assert Lesson.objects.get(path=path, slug="three").title == "Saved"
+
+
+@pytest.mark.django_db
+def test_titles_without_slug_letters_get_a_plain_unique_slug(client, path):
+    """Protects lessons titled in scripts a slug cannot hold (here Japanese): they get
+    `lesson`, `lesson-2`, and their pages open."""
+    for _ in range(2):
+        client.post(url("lesson_add", path), {"title": "生成モデル"}, **HTMX)
+    slugs = set(path.lessons.values_list("slug", flat=True))
+    assert {"lesson", "lesson-2"} <= slugs
+    lesson = path.lessons.get(slug="lesson-2")
+    assert lesson.title == "生成モデル"
+    assert client.get(lesson.get_absolute_url()).status_code == HTTPStatus.OK
