@@ -320,9 +320,11 @@ def path_update(
     published: bool | None = None,
 ) -> LearningPath:
     """Change a path's settings. `featured` and `published` are staff's: None leaves
-    them as they are."""
+    them as they are. A path that stops being public stops being featured."""
     path.title, path.summary, path.visibility = title, summary, visibility
     fields = ["title", "summary", "visibility", "updated_at"]
+    if visibility != Visibility.PUBLIC and featured is None and path.featured:
+        featured = False
     if featured is not None:
         path.featured = featured
         fields.append("featured")

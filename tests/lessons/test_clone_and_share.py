@@ -388,3 +388,17 @@ def test_sign_up_returns_to_make_it_your_own_but_never_off_site(client, next_url
     )
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == lands_on
+
+
+@pytest.mark.django_db
+def test_an_owner_making_a_featured_path_private_unfeatures_it(client, learner):
+    """Protects the home page: a featured path its owner makes private is no longer
+    featured (staff featured it while it was public)."""
+    path = owned_path(learner, visibility=Visibility.PUBLIC)
+    LearningPath.objects.filter(pk=path.pk).update(featured=True)
+    client.force_login(learner)
+    client.post(
+        reverse("path_edit", args=[path.slug]), {"title": "T", "visibility": Visibility.PRIVATE}
+    )
+    path.refresh_from_db()
+    assert (path.visibility, path.featured) == (Visibility.PRIVATE, False)
