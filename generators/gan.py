@@ -35,6 +35,7 @@ class GANConfig:
     sigmoid_output: bool = False  # digits: squash G's output into [0, 1]
     drs_percentile: float = 0.0  # DRS: γ set to this percentile of F (0 = no rejection)
     drs_d_steps: int = 0  # DRS: extra D-only steps with G frozen, so D ≈ log p_data / p_g
+    drs_d_lr: float = 1e-4  # DRS: learning rate of those extra D steps
 
 
 def mlp(d_in: int, hidden: int, n_layers: int, d_out: int, act) -> nn.Sequential:

@@ -63,6 +63,8 @@ class Param:
                 raise ParameterError(n, f"{n} must be between {lo} and {hi} (got {value})")
             return num
         if self.type == "choice":
+            by_text = {str(c): c for c in self.choices}  # a form posts "2" for the choice 2
+            value = by_text.get(value, value) if isinstance(value, str) else value
             if value not in self.choices:
                 allowed = ", ".join(str(c) for c in self.choices)
                 raise ParameterError(n, f"{n} must be one of {allowed} (got {value!r})")
@@ -76,6 +78,8 @@ class Param:
                 )
             return value
         if self.type == "bool":
+            words = {"true": True, "on": True, "1": True, "false": False, "off": False, "0": False}
+            value = words.get(value.lower(), value) if isinstance(value, str) else value
             if not isinstance(value, bool):
                 raise ParameterError(n, f"{n} must be true or false (got {value!r})")
             return value

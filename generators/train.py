@@ -25,8 +25,8 @@ TARGETS = {
     "autoregressive-text": (
         "autoregressive",
         "text",
-        ar.GPTConfig(block_size=64, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
-        dict(steps=2500, batch_size=32, lr=2e-3, val_every=250),
+        ar.GPTConfig(block_size=128, n_layer=3, n_head=4, n_embd=96, dropout=0.1),
+        dict(steps=2500, batch_size=16, lr=2e-3, val_every=250),
     ),
     "autoregressive-digits": (
         "autoregressive",
@@ -37,14 +37,14 @@ TARGETS = {
     "vae-digits": (
         "vae",
         "digits",
-        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2),
-        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+        vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2, dropout=0.3),
+        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
     ),
     "vae-digits-z16": (
         "vae",
         "digits",
-        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2),
-        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500),
+        vae.VAEConfig(latent_dim=16, hidden=256, n_layers=2, dropout=0.3),
+        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
     ),
     "gan-ring": (
         "gan",
@@ -55,7 +55,7 @@ TARGETS = {
     "gan-grid": (
         "gan",
         "grid",
-        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=80.0),
+        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=90.0, drs_d_steps=3000),
         dict(steps=10000),
     ),
     "gan-digits": (
@@ -87,8 +87,8 @@ TARGETS = {
     "flow-digits": (
         "flow",
         "digits",
-        flow.FlowConfig(dim=64, n_steps=8, hidden=256, dequantize=True),
-        dict(steps=4000, batch_size=128, lr=1e-3, val_every=250),
+        flow.FlowConfig(dim=64, n_steps=8, hidden=256, dequantize=True, dropout=0.5),
+        dict(steps=3000, batch_size=128, lr=1e-3, val_every=250, weight_decay=1e-3),
     ),
     "diffusion-digits": (
         "diffusion",
@@ -283,7 +283,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if dataset != "digits":
             draw = data.TOY_SAMPLERS[dataset]
             real_batch = lambda: draw(config.batch_size, g_drs).to(dev)  # noqa: E731
-        gan.fit_discriminator(model, real_batch, config.drs_d_steps, 1e-4, g_drs)
+        gan.fit_discriminator(model, real_batch, config.drs_d_steps, config.drs_d_lr, g_drs)
     if config.drs_percentile > 0:
         gan.calibrate_drs(
             model, config.drs_percentile, generator=torch.Generator(device=dev).manual_seed(1)

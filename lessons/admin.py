@@ -1,14 +1,31 @@
-"""Staff administration of paths, lessons, resources, progress and podcast episodes."""
+"""Staff administration of paths, lessons, resources, progress, podcast episodes,
+flashcards and quizzes."""
 
 from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Episode, LearningPath, Lesson, LessonCompletion, Resource
+from .models import (
+    CardState,
+    Episode,
+    Flashcard,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    QuizAnswer,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+    Resource,
+    Review,
+    StudyPreference,
+    Visibility,
+)
 from .podcast import services
 from .podcast.files import MAX_AUDIO_BYTES
 from .podcast.formats import clock
@@ -31,20 +48,94 @@ class ResourceInline(admin.TabularInline):
     extra = 0
 
 
+class OwnerFilter(admin.SimpleListFilter):
+    title = _("made by")
+    parameter_name = "made_by"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("staff", _("Staff (no owner)")),
+            ("learners", _("Learners")),
+            ("clones", _("Clones")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "staff":
+            return queryset.filter(owner__isnull=True)
+        if self.value() == "learners":
+            return queryset.filter(owner__isnull=False)
+        if self.value() == "clones":
+            return queryset.filter(cloned_from__isnull=False)
+        return queryset
+
+
 @admin.register(LearningPath)
 class LearningPathAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "owner", "visibility", "cloned_from", "updated_at"]
-    list_filter = ["visibility"]
-    search_fields = ["title", "slug", "summary"]
+    list_display = [
+        "title",
+        "slug",
+        "owner",
+        "visibility",
+        "featured",
+        "published",
+        "cloned_from",
+        "updated_at",
+    ]
+    list_filter = ["featured", "published", "visibility", OwnerFilter]
+    search_fields = ["title", "slug", "summary", "owner__username"]
+    list_select_related = ["owner", "cloned_from"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["owner", "cloned_from"]
     inlines = [LessonInline, ResourceInline]
+    actions = ["feature", "unfeature", "publish", "unpublish"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Lesson:  # an edit here must also stale open editor forms
+            for lesson_form in formset.forms:
+                if lesson_form.instance.pk and lesson_form.has_changed():
+                    lesson_form.instance.version += 1
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Feature on the home page (public paths only)"))
+    def feature(self, request, queryset):
+        eligible = queryset.filter(published=True, visibility=Visibility.PUBLIC)
+        count = eligible.update(featured=True, updated_at=timezone.now())
+        skipped = queryset.count() - count
+        self.message_user(request, _("%(n)d path(s) featured.") % {"n": count})
+        if skipped:
+            self.message_user(
+                request,
+                _("%(n)d not featured: only a published, public path can be.") % {"n": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Stop featuring"))
+    def unfeature(self, request, queryset):
+        count = queryset.update(featured=False, updated_at=timezone.now())
+        self.message_user(request, _("%(n)d path(s) no longer featured.") % {"n": count})
+
+    @admin.action(description=_("Publish"))
+    def publish(self, request, queryset):
+        count = queryset.update(published=True, updated_at=timezone.now())
+        self.message_user(request, _("%(n)d path(s) published.") % {"n": count})
+
+    @admin.action(description=_("Unpublish (hide from all but owner and staff)"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(published=False, featured=False, updated_at=timezone.now())
+        self.message_user(request, _("%(n)d path(s) unpublished.") % {"n": count})
 
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    list_display = ["title", "path", "parent", "position", "updated_at"]
+    list_display = ["title", "path", "parent", "position", "version", "updated_at"]
     list_filter = ["path"]
+    readonly_fields = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.changed_data:  # an open editor form of this lesson is now stale
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     search_fields = ["title", "slug", "body"]
     ordering = ["path", "parent_id", "position"]
     list_select_related = ["path", "parent"]
@@ -168,3 +259,82 @@ class EpisodeAdmin(admin.ModelAdmin):
                 self.message_user(
                     request, f"{episode}: rebuilt, {clock(episode.duration)}.", messages.SUCCESS
                 )
+
+
+@admin.register(Flashcard)
+class FlashcardAdmin(admin.ModelAdmin):
+    list_display = ["key", "path", "lesson", "position"]
+    list_filter = ["path"]
+    search_fields = ["key", "front", "back"]
+    list_select_related = ["path", "lesson"]
+    raw_id_fields = ["lesson"]
+
+
+@admin.register(CardState)
+class CardStateAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "phase", "due", "reps", "updated_at"]
+    list_filter = ["phase", "card__path"]
+    search_fields = ["learner__username", "card__key"]
+    list_select_related = ["learner", "card"]
+    raw_id_fields = ["learner", "card"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "rating", "reviewed_at", "phase_after", "due_after"]
+    list_filter = ["rating", "phase_after", "card__path"]
+    search_fields = ["learner__username", "card__key", "key"]
+    date_hierarchy = "reviewed_at"
+    list_select_related = ["learner", "card"]
+    raw_id_fields = ["learner", "card"]
+
+
+@admin.register(StudyPreference)
+class StudyPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["learner", "desired_retention", "new_cards_per_day"]
+    search_fields = ["learner__username"]
+    raw_id_fields = ["learner"]
+
+
+class QuizOptionInline(admin.TabularInline):
+    model = QuizOption
+    fields = ["position", "text", "correct"]
+    extra = 0
+
+
+@admin.register(QuizQuestion)
+class QuizQuestionAdmin(admin.ModelAdmin):
+    list_display = ["key", "path", "kind", "lesson", "section", "position"]
+    list_filter = ["path", "kind"]
+    search_fields = ["key", "text", "explanation"]
+    list_select_related = ["path", "lesson"]
+    raw_id_fields = ["lesson"]
+    inlines = [QuizOptionInline]
+
+
+class QuizAnswerInline(admin.TabularInline):
+    model = QuizAnswer
+    fields = ["question", "points", "answered_at"]
+    readonly_fields = ["question", "points", "answered_at"]
+    extra = 0
+    can_delete = False
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(admin.ModelAdmin):
+    list_display = ["id", "path", "learner", "started_at", "finished_at", "score"]
+    list_filter = ["path", ("finished_at", admin.EmptyFieldListFilter)]
+    search_fields = ["learner__username"]
+    date_hierarchy = "started_at"
+    list_select_related = ["path", "learner"]
+    raw_id_fields = ["learner"]
+    inlines = [QuizAnswerInline]
+
+
+@admin.register(QuizAnswer)
+class QuizAnswerAdmin(admin.ModelAdmin):
+    list_display = ["attempt", "question", "points", "answered_at"]
+    list_filter = ["attempt__path", "question__kind"]
+    search_fields = ["attempt__learner__username", "question__key"]
+    list_select_related = ["attempt__path", "question"]
+    raw_id_fields = ["attempt", "question"]

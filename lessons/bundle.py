@@ -1,4 +1,6 @@
-"""A path as files: `path.yaml` (the manifest) plus `lessons/<slug>.md` for each lesson.
+"""A path as files: `path.yaml` (the manifest) plus `lessons/<slug>.md` for each lesson,
+and optionally `cards.yaml` (flashcards), `quiz.yaml` (quiz questions) and a `podcast/`
+folder (see lessons/podcast/files.py) beside it.
 
 `bundle_read` parses and validates a whole folder before anything touches the
 database, so a bad bundle changes nothing; every error names the file and the line.
@@ -11,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from .models import ResourceKind
+from .markdown import render_markdown
+from .models import QuestionKind, ResourceKind
 from .podcast.files import PodcastSpec, podcast_read, podcast_write
 
 MANIFEST = "path.yaml"
@@ -20,13 +23,18 @@ PATH_KEYS = {"slug", "title", "summary", "lessons", "resources"}
 LESSON_KEYS = {"slug", "title", "children"}
 RESOURCE_KEYS = ["title", "authors", "year", "kind", "url", "note"]
 MAX_TITLE = 200
+CARDS = "cards.yaml"
+QUIZ = "quiz.yaml"
+CARD_KEYS = ["key", "lesson", "front", "back"]
+QUESTION_KEYS = ["key", "lesson", "section", "kind", "question", "options", "explanation"]
+OPTION_KEYS = ["text", "correct"]
 
 
 class BundleError(ValueError):
     """A bundle that cannot be loaded; the message starts with `file:line:`."""
 
     def __init__(self, file: str, line: int | None, message: str):
-        self.file, self.line = file, line
+        self.file, self.line, self.message = file, line, message
         where = f"{file}:{line}" if line else file
         super().__init__(f"{where}: {message}")
 
@@ -50,12 +58,39 @@ class ResourceSpec:
 
 
 @dataclass
+class CardSpec:
+    key: str
+    lesson: str  # the slug of the lesson it comes from
+    front: str
+    back: str
+
+
+@dataclass
+class OptionSpec:
+    text: str
+    correct: bool = False
+
+
+@dataclass
+class QuestionSpec:
+    key: str
+    lesson: str
+    section: str  # the heading id in the lesson that teaches it ("" for the top)
+    kind: str
+    question: str
+    options: list[OptionSpec]
+    explanation: str
+
+
+@dataclass
 class PathBundle:
     slug: str
     title: str
     summary: str
     lessons: list[LessonSpec]
     resources: list[ResourceSpec]
+    cards: list[CardSpec] = field(default_factory=list)
+    questions: list[QuestionSpec] = field(default_factory=list)
     podcast: "PodcastSpec | None" = None  # the folder podcast/, see lessons/podcast/files.py
 
     def walk(self):
@@ -76,26 +111,35 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def bundle_read(directory: Path | str) -> PathBundle:
-    directory = Path(directory)
-    manifest = directory / MANIFEST
-    if not manifest.is_file():
-        raise BundleError(str(manifest), None, "the manifest is missing")
+def _load_yaml(file: Path):
     try:
-        data = yaml.load(manifest.read_text(encoding="utf-8"), Loader=_LineLoader)
+        return yaml.load(file.read_text(encoding="utf-8"), Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         message = f"broken YAML: {error.problem}"
         if error.context and error.context_mark:
             message += f" ({error.context} started at line {error.context_mark.line + 1})"
-        raise BundleError(str(manifest), line, message) from error
+        raise BundleError(str(file), line, message) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise BundleError(str(manifest), None, f"unreadable manifest: {error}") from error
+        raise BundleError(str(file), None, f"unreadable file: {error}") from error
 
+
+def bundle_read(directory: Path | str) -> PathBundle:
+    directory = Path(directory)
+    manifest = directory / MANIFEST
+    if not manifest.is_file():
+        raise BundleError(str(manifest), None, "the manifest is missing")
     reader = _Reader(directory, str(manifest))
-    bundle = reader.path(data)
+    bundle = reader.path(_load_yaml(manifest))
     bundle.podcast = podcast_read(directory)
+    lessons = {spec.slug: spec for spec in bundle.walk()}
+    if (directory / CARDS).is_file():
+        cards = _Reader(directory, str(directory / CARDS))
+        bundle.cards = cards.cards(_load_yaml(directory / CARDS), lessons)
+    if (directory / QUIZ).is_file():
+        quiz = _Reader(directory, str(directory / QUIZ))
+        bundle.questions = quiz.questions(_load_yaml(directory / QUIZ), lessons)
     return bundle
 
 
@@ -191,6 +235,81 @@ class _Reader:
             note=self.text(data, "note", line, required=False),
         )
 
+    def items(self, data, what) -> list:
+        if not isinstance(data, list) or not data:
+            self.fail(1, f"the file must be a non-empty list of {what}")
+        return data
+
+    def key(self, data, line) -> str:
+        key = self.text(data, "key", line, limit=100)
+        if not all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
+            self.fail(line, f"key '{key}' may hold only letters, digits, '-' and '_'")
+        if key in self.seen:
+            self.fail(line, f"duplicate key '{key}' (first at line {self.seen[key]})")
+        self.seen[key] = line
+        return key
+
+    def lesson_ref(self, data, line, lessons) -> str:
+        slug = self.text(data, "lesson", line)
+        if slug not in lessons:
+            self.fail(line, f"lesson '{slug}' is not in {MANIFEST}")
+        return slug
+
+    def cards(self, data, lessons: dict[str, LessonSpec]) -> list[CardSpec]:
+        specs = []
+        for item in self.items(data, "cards"):
+            line = self.mapping(item, CARD_KEYS, "a card")
+            specs.append(
+                CardSpec(
+                    key=self.key(item, line),
+                    lesson=self.lesson_ref(item, line, lessons),
+                    front=self.text(item, "front", line, limit=1000),
+                    back=self.text(item, "back", line, limit=2000),
+                )
+            )
+        return specs
+
+    def questions(self, data, lessons: dict[str, LessonSpec]) -> list[QuestionSpec]:
+        specs = []
+        for item in self.items(data, "questions"):
+            line = self.mapping(item, QUESTION_KEYS, "a question")
+            lesson = self.lesson_ref(item, line, lessons)
+            section = self.text(item, "section", line, required=False)
+            headings = {h.id for h in render_markdown(lessons[lesson].body).headings}
+            if section and section not in headings:
+                self.fail(line, f"section '{section}' is not a heading of lesson '{lesson}'")
+            kind = self.text(item, "kind", line)
+            if kind not in QuestionKind.values:
+                self.fail(line, f"kind '{kind}' is not one of {', '.join(QuestionKind.values)}")
+            options = item.get("options")
+            if not isinstance(options, list) or len(options) < 2:
+                self.fail(line, "'options' must be a list of at least two options")
+            option_specs = [self.option(option, line) for option in options]
+            correct = sum(option.correct for option in option_specs)
+            if kind == QuestionKind.SINGLE and correct != 1:
+                self.fail(line, f"a single-answer question needs one correct option, not {correct}")
+            if kind == QuestionKind.MULTIPLE and not 1 <= correct < len(option_specs):
+                self.fail(line, "a multiple-answer question needs some, not all, options correct")
+            specs.append(
+                QuestionSpec(
+                    key=self.key(item, line),
+                    lesson=lesson,
+                    section=section,
+                    kind=kind,
+                    question=self.text(item, "question", line, limit=1000),
+                    options=option_specs,
+                    explanation=self.text(item, "explanation", line, limit=3000),
+                )
+            )
+        return specs
+
+    def option(self, data, parent_line) -> OptionSpec:
+        line = self.mapping(data, OPTION_KEYS, "an option", parent_line)
+        correct = data.get("correct", False)
+        if not isinstance(correct, bool):
+            self.fail(line, "'correct' must be true or false")
+        return OptionSpec(text=self.text(data, "text", line, limit=500), correct=correct)
+
 
 # --- writing -----------------------------------------------------------------------
 
@@ -224,7 +343,30 @@ def manifest_text(bundle: PathBundle) -> str:
             {key: getattr(resource, key) for key in RESOURCE_KEYS} for resource in bundle.resources
         ],
     }
+    return _dump(data)
+
+
+def _dump(data) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def cards_text(bundle: PathBundle) -> str:
+    return _dump([{key: getattr(card, key) for key in CARD_KEYS} for card in bundle.cards])
+
+
+def quiz_text(bundle: PathBundle) -> str:
+    def option(spec: OptionSpec) -> dict:
+        # only correct options say so: `correct: false` is the default and left out
+        return {"text": spec.text, "correct": True} if spec.correct else {"text": spec.text}
+
+    def question(spec: QuestionSpec) -> dict:
+        item = {key: getattr(spec, key) for key in QUESTION_KEYS}
+        item["options"] = [option(o) for o in spec.options]
+        if not spec.section:
+            del item["section"]
+        return item
+
+    return _dump([question(spec) for spec in bundle.questions])
 
 
 def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
@@ -233,5 +375,9 @@ def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
     (directory / MANIFEST).write_bytes(manifest_text(bundle).encode("utf-8"))
     for spec in bundle.walk():
         (directory / LESSON_DIR / f"{spec.slug}.md").write_bytes(spec.body.encode("utf-8"))
+    if bundle.cards:
+        (directory / CARDS).write_bytes(cards_text(bundle).encode("utf-8"))
+    if bundle.questions:
+        (directory / QUIZ).write_bytes(quiz_text(bundle).encode("utf-8"))
     if bundle.podcast:
         podcast_write(bundle.podcast, directory)

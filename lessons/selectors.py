@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from .bundle import LessonSpec, PathBundle, ResourceSpec
+from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
 from .models import LearningPath, Lesson, LessonCompletion, Visibility
 from .podcast.selectors import episode_of, episode_spec
 
@@ -23,21 +23,30 @@ class LessonNode:
 
 
 def paths_visible(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
-    """Paths listed on the home page: public ones, and the user's own."""
-    listed = Q(visibility=Visibility.PUBLIC)
+    """Paths listed on the home page: published public ones and the user's own,
+    featured ones first."""
+    listed = Q(visibility=Visibility.PUBLIC, published=True)
     if user.is_authenticated:
         listed |= Q(owner=user)
-    return LearningPath.objects.filter(listed)
+    return LearningPath.objects.filter(listed).order_by("-featured", "title", "id")
 
 
 def path_readable(*, user: User | AnonymousUser) -> QuerySet[LearningPath]:
-    """Paths a user may open by URL: public and unlisted ones, their own, all for staff."""
+    """Paths a user may open by URL: published public and unlisted ones, their own, and
+    all of them for staff. Anything else answers 404, so a private path stays unseen."""
     if user.is_staff:
         return LearningPath.objects.all()
-    readable = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+    readable = Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED], published=True)
     if user.is_authenticated:
         readable |= Q(owner=user)
     return LearningPath.objects.filter(readable)
+
+
+def path_can_edit(*, user: User | AnonymousUser, path: LearningPath) -> bool:
+    """Only a path's owner and staff edit it (staff-owned paths have no owner)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or (path.owner_id is not None and path.owner_id == user.id)
 
 
 def lesson_tree(*, path: LearningPath) -> list[LessonNode]:
@@ -76,8 +85,8 @@ def tree_in_order(tree: list[LessonNode]) -> list[LessonNode]:
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
-    """A path as the bundle `bundle_write` writes: three queries (lessons, resources,
-    the podcast episode)."""
+    """A path as the bundle `bundle_write` writes: six queries (lessons, resources, the
+    podcast episode, cards, questions, options)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -98,6 +107,22 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 title=r.title, authors=r.authors, year=r.year, kind=r.kind, url=r.url, note=r.note
             )
             for r in path.resources.all()
+        ],
+        cards=[
+            CardSpec(key=c.key, lesson=c.lesson.slug, front=c.front, back=c.back)
+            for c in path.flashcards.select_related("lesson")
+        ],
+        questions=[
+            QuestionSpec(
+                key=q.key,
+                lesson=q.lesson.slug,
+                section=q.section,
+                kind=q.kind,
+                question=q.text,
+                options=[OptionSpec(text=o.text, correct=o.correct) for o in q.options.all()],
+                explanation=q.explanation,
+            )
+            for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
         podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
     )

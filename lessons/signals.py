@@ -1,8 +1,11 @@
-"""Keep an anonymous learner's progress when they sign in (sign-up signs in too)."""
+"""Keep an anonymous learner's progress, flashcard reviews and quiz attempts when they
+sign in (sign-up signs in too)."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from .flashcards import reviews_keep_anonymous
+from .quizzes import attempts_keep_anonymous
 from .services import progress_keep_anonymous
 
 
@@ -10,3 +13,5 @@ from .services import progress_keep_anonymous
 def keep_anonymous_progress(sender, request, user, **kwargs) -> None:
     if request is not None:
         progress_keep_anonymous(session=request.session, learner=user)
+        reviews_keep_anonymous(session=request.session, learner=user)
+        attempts_keep_anonymous(session=request.session, learner=user)

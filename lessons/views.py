@@ -5,17 +5,13 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import flashcards, quizzes, selectors, services
 from .markdown import render_markdown
 from .models import LearningPath
-
-COMING_SOON = {
-    "flashcards": _("Flashcards"),
-    "quiz": _("Quiz"),
-}
 
 
 def _readable_path(request: HttpRequest, slug: str) -> LearningPath:
@@ -35,7 +31,15 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     recent = selectors.completions_in_order(request=request, path=path)
     ordered = selectors.tree_in_order(tree)
     progress = selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent)
-    context = {"path": path, "tree": tree, "completed": set(recent), "progress": progress}
+    context = {
+        "path": path,
+        "tree": tree,
+        "completed": set(recent),
+        "progress": progress,
+        "can_edit": selectors.path_can_edit(user=request.user, path=path),
+    }
+    context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
+    context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
     return render(request, "lessons/path.html", context)
 
 
@@ -59,6 +63,7 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
         "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
         "completed": set(recent),
         "progress": selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent),
+        "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
     return render(request, "lessons/lesson.html", context)
 
@@ -89,21 +94,16 @@ def resources(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
-def coming_soon(request: HttpRequest, slug: str, feature: str) -> HttpResponse:
-    """Pages that later features fill in: linked from the path already, never a 404."""
-    path = _readable_path(request, slug)
-    return render(
-        request, "lessons/coming_soon.html", {"path": path, "feature": COMING_SOON[feature]}
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user)  # signs in, which keeps the session's progress
-        return redirect(request.GET.get("next") or "home")
+        target = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(target if safe else "home")  # never off-site ("open redirect")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)

@@ -98,6 +98,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Flashcards: the recall probability FSRS schedules for, and how many unseen cards a day
+# enter a study session. These are defaults; each learner can change both.
+FSRS_DESIRED_RETENTION = env.float("FSRS_DESIRED_RETENTION", default=0.9)
+FLASHCARDS_NEW_PER_DAY = env.int("FLASHCARDS_NEW_PER_DAY", default=10)
+
+# The largest path bundle (.zip) an upload or `import_path` accepts, packed or unpacked.
+BUNDLE_MAX_BYTES = 80_000_000  # room for a podcast's audio (at most 50 MiB)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 

@@ -1,18 +1,31 @@
 """The content and the learning, one module per concept."""
 
+from .flashcard import CardPhase, CardState, Flashcard, Rating, Review, StudyPreference
 from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
 from .progress import LessonCompletion
+from .quiz import QuestionKind, QuizAnswer, QuizAttempt, QuizOption, QuizQuestion
 from .resource import Resource, ResourceKind
 
 __all__ = [
     "AudioType",
+    "CardPhase",
+    "CardState",
     "Episode",
+    "Flashcard",
     "LearningPath",
     "Lesson",
     "LessonCompletion",
+    "QuestionKind",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizOption",
+    "QuizQuestion",
+    "Rating",
     "Resource",
     "ResourceKind",
+    "Review",
+    "StudyPreference",
     "Visibility",
 ]

@@ -13,7 +13,8 @@ class Visibility(models.TextChoices):
 class LearningPath(models.Model):
     """A LearningPath is a course on one subject: a tree of lessons, its resources, and
     (in later features) its podcast, flashcards and quiz. Staff-owned paths have no
-    owner; a learner's copy records the path it was cloned from."""
+    owner; a learner's copy records the path it was cloned from. Staff may feature a
+    path on the home page or unpublish it (then only its owner and staff see it)."""
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
@@ -31,11 +32,23 @@ class LearningPath(models.Model):
     cloned_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
+    featured = models.BooleanField(
+        default=False, help_text=_("Shown first on the home page, for everyone.")
+    )
+    published = models.BooleanField(
+        default=True, help_text=_("Unpublished paths are hidden from all but owner and staff.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(featured=True, published=False),
+                name="featured_path_is_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -12,8 +12,15 @@ from .script import script_parse
 
 
 def episode_of(*, path: LearningPath) -> Episode | None:
-    """The path's episode, or None (one query)."""
+    """The path's episode, or None (one query). A clone has none of its own: the
+    podcast is linked, not copied, so it plays the episode of the path it was cloned
+    from (one more query per step back along `cloned_from`)."""
     episode = Episode.objects.filter(path=path).first()
+    source, hops = path, 0
+    while episode is None and source.cloned_from_id is not None and hops < 10:
+        source = LearningPath.objects.only("id", "cloned_from_id").get(pk=source.cloned_from_id)
+        episode = Episode.objects.filter(path_id=source.pk).first()
+        hops += 1
     if episode is not None:
         episode.path = path
     return episode

@@ -32,8 +32,12 @@ def test_same_seed_same_text_different_seed_different_text():
 
 def test_text_strategies_greedy_top_k_top_p_and_beam():
     g = generators.sample("autoregressive", strategy="greedy", max_new_tokens=20)
-    assert g["text"] == generators.sample("autoregressive", strategy="greedy",
-                                          max_new_tokens=20, seed=99)["text"]
+    assert (
+        g["text"]
+        == generators.sample("autoregressive", strategy="greedy", max_new_tokens=20, seed=99)[
+            "text"
+        ]
+    )
     generators.sample("autoregressive", top_k=5, top_p=0.9, temperature=0.7, max_new_tokens=20)
     b = generators.sample("autoregressive", strategy="beam", beam_width=3, max_new_tokens=15)
     assert len(b["beams"]) == 3 and b["text"] == b["beams"][0]["text"]
@@ -82,8 +86,9 @@ def test_gan_digits_are_limited_to_64():
 
 
 def test_flow_density_heat_map_and_point_log_likelihoods():
-    r = generators.sample("flow", dataset="moons", n=10, density=True, grid_size=20,
-                          points=[[0.0, 1.0], [5.0, 5.0]])
+    r = generators.sample(
+        "flow", dataset="moons", n=10, density=True, grid_size=20, points=[[0.0, 1.0], [5.0, 5.0]]
+    )
     assert r["points"].shape == (10, 2) and r["log_density"].shape == (20, 20)
     assert len(r["extent"]) == 4
     on_moon, far_away = r["points_log_likelihood"]
@@ -94,8 +99,14 @@ def test_flow_density_heat_map_and_point_log_likelihoods():
 
 def test_diffusion_returns_digits_frames_and_previews():
     calls = []
-    r = generators.sample("diffusion", digit=7, n=2, num_inference_steps=10, n_frames=5,
-                          progress=lambda step, total: calls.append((step, total)))
+    r = generators.sample(
+        "diffusion",
+        digit=7,
+        n=2,
+        num_inference_steps=10,
+        n_frames=5,
+        progress=lambda step, total: calls.append((step, total)),
+    )
     assert r["images"].shape == (2, 8, 8)
     assert r["frames"].shape == (5, 2, 8, 8) and r["x0_previews"].shape == (5, 2, 8, 8)
     assert r["frame_steps"][-1] == 0 and calls[-1] == (10, 10)

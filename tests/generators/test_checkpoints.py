@@ -37,6 +37,7 @@ def test_checkpoint_reproduces_its_recorded_slice_metrics(name):
 
 
 def test_classifier_checkpoint_reaches_97_percent_on_test_digits():
-    model, meta = store.load("classifier-digits", DigitClassifier, ClassifierConfig,
-                             dev=torch.device("cpu"))
+    model, meta = store.load(
+        "classifier-digits", DigitClassifier, ClassifierConfig, dev=torch.device("cpu")
+    )
     assert classifier_accuracy(model) >= 0.97

@@ -61,3 +61,14 @@ def test_seed_must_be_a_non_negative_integer():
     with pytest.raises(ParameterError) as e:
         generators.sample("vae", seed=-1)
     assert e.value.field == "seed"
+
+
+def test_form_strings_are_coerced_to_the_declared_types():
+    from generators import vae
+    from generators.params import validate
+
+    p = validate(vae.PARAMS, {"latent_dim": "16", "n": "4", "z1": "-1.5"})
+    assert p["latent_dim"] == 16 and p["n"] == 4 and p["z1"] == -1.5
+    from generators import flow
+
+    assert validate(flow.PARAMS, {"density": "true"})["density"] is True

@@ -2,13 +2,24 @@
 
 import filecmp
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from lessons import flashcards as fc
 from lessons.bundle import BundleError, bundle_read
-from lessons.models import LearningPath, Lesson, LessonCompletion, Resource
+from lessons.models import (
+    Flashcard,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    QuizQuestion,
+    Rating,
+    Resource,
+    Review,
+)
 from lessons.services import path_import
 from tests.conftest import FIRST_PATH_DIR
 
@@ -168,3 +179,91 @@ def test_export_of_unknown_slug_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No learning path with slug 'nope'"):
         call_command("export_path", "nope", str(tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+
+
+CARDS = """\
+- key: first
+  lesson: one
+  front: What?
+  back: That.
+- key: second
+  lesson: two
+  front: Why?
+  back: Because.
+"""
+QUIZ = """\
+- key: q1
+  lesson: one
+  section: one
+  kind: single
+  question: Which?
+  options:
+  - text: This
+    correct: true
+  - text: That
+  explanation: Because.
+"""
+
+
+def write_study_bundle(directory: Path) -> Path:
+    write_bundle(directory)
+    (directory / "cards.yaml").write_text(CARDS)
+    (directory / "quiz.yaml").write_text(QUIZ)
+    return directory
+
+
+@pytest.mark.parametrize(
+    "file, old, new, expected",
+    [
+        ("cards.yaml", "lesson: two", "lesson: three", "cards.yaml:5: lesson 'three' is not in"),
+        ("cards.yaml", "key: second", "key: first", "cards.yaml:5: duplicate key 'first'"),
+        ("cards.yaml", "  back: Because.\n", "", "cards.yaml:5: 'back' must be a non-empty"),
+        ("cards.yaml", "front: Why?", "front: [Why?", "cards.yaml:7: broken YAML"),
+        ("quiz.yaml", "section: one", "section: nope", "quiz.yaml:1: section 'nope' is not"),
+        ("quiz.yaml", "kind: single", "kind: essay", "quiz.yaml:1: kind 'essay' is not one of"),
+        ("quiz.yaml", "  - text: That\n", "  - text: That\n    correct: true\n", "needs one"),
+        ("quiz.yaml", "correct: true", "correct: yes please", "quiz.yaml:7: 'correct' must be"),
+        ("quiz.yaml", "  - text: That\n", "", "quiz.yaml:1: 'options' must be a list of at"),
+    ],
+    ids=[
+        "unknown-lesson",
+        "duplicate-key",
+        "missing-back",
+        "broken-yaml",
+        "unknown-section",
+        "bad-kind",
+        "two-right-on-single",
+        "correct-not-bool",
+        "one-option",
+    ],
+)
+@pytest.mark.django_db
+def test_bad_cards_or_quiz_name_file_and_line_and_write_nothing(tmp_path, file, old, new, expected):
+    """Protects cards.yaml and quiz.yaml like the manifest: `file:line: what is wrong`
+    and the database untouched."""
+    good = write_study_bundle(tmp_path / "good")
+    path_import(bundle=bundle_read(good))
+    before = database_state(), list(Flashcard.objects.values_list("id", "key", "front"))
+    bad = tmp_path / "bad"
+    shutil.copytree(good, bad)
+    (bad / file).write_text((bad / file).read_text().replace(old, new))
+    with pytest.raises(CommandError) as raised:
+        call_command("import_path", str(bad))
+    assert expected in str(raised.value)
+    assert (database_state(), list(Flashcard.objects.values_list("id", "key", "front"))) == before
+
+
+@pytest.mark.django_db
+def test_cards_and_questions_reimport_in_place_keeping_learners_records(tmp_path, learner):
+    """Protects re-imports: cards and questions are matched by key (ids and learners'
+    reviews kept), options by position; an unchanged bundle writes nothing."""
+    directory = write_study_bundle(tmp_path / "b")
+    path, _ = path_import(bundle=bundle_read(directory))
+    card = Flashcard.objects.get(key="first")
+    fc.review_record(learner=learner, card=card, rating=Rating.GOOD, key=uuid.uuid4())
+    assert path_import(bundle=bundle_read(directory))[1] is False
+    (directory / "cards.yaml").write_text(CARDS.replace("back: That.", "back: That, edited."))
+    assert path_import(bundle=bundle_read(directory))[1] is True
+    card.refresh_from_db()
+    assert card.back == "That, edited." and Review.objects.filter(card=card).exists()
+    assert QuizQuestion.objects.get().options.count() == 2

@@ -35,7 +35,9 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
 ):
     """Protects against N+1: the path and lesson pages read the whole tree in one query,
     so a 3-lesson path and a 60-lesson path cost the same (3 for a signed-in learner:
-    path, tree, completions — plus the session and user lookups)."""
+    path, tree, completions — plus the session and user lookups). The path page also
+    reads the podcast episode, the flashcard counts (cards, card states, study
+    settings, today's new cards) and the quiz attempts: six more, whatever the size."""
     small, large = make_path("small", 1, 2), make_path("large", 6, 9)
     client.force_login(learner)
 
@@ -48,8 +50,9 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     client.get(url(large))
     for path in (small, large):
         address = url(path)
-        # session, user, path, tree, completions (+ the podcast episode on the path page)
-        with django_assert_num_queries(6 if page == "path" else 5):
+        # session, user, path, tree, completions; the path page adds the podcast episode,
+        # the flashcard counts (cards, states, settings, today's new) and quiz attempts
+        with django_assert_num_queries(11 if page == "path" else 5):
             response = client.get(address)
         assert response.status_code == HTTPStatus.OK
 
@@ -71,7 +74,7 @@ def test_home_lists_public_paths_with_progress_in_constant_queries(
 @pytest.mark.django_db
 def test_path_page_shows_tree_and_links_that_do_not_404(client, first_path):
     """Protects the path page: summary, the whole tree, and every study link working
-    (podcast, flashcards, quiz show "coming soon" until built; never a 404)."""
+    (podcast, flashcards, quiz, resources, the lab; never a 404)."""
     response = client.get(first_path.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()

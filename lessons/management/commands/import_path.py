@@ -1,20 +1,31 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lessons.archive import bundle_from_zip
 from lessons.bundle import BundleError, bundle_read
 from lessons.services import path_import
 
 
 class Command(BaseCommand):
-    help = "Load a learning path from a bundle folder (path.yaml + lessons/*.md). Idempotent."
+    help = (
+        "Load a learning path from a bundle: a folder (path.yaml + lessons/*.md) or a .zip "
+        "of one. Idempotent: it creates or updates the path with the bundle's slug."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "directory", help="The bundle folder, e.g. lessons/content/how-generative-ai-works"
+            "source",
+            help="The bundle folder (e.g. lessons/content/how-generative-ai-works) or a .zip",
         )
 
-    def handle(self, directory, **options):
+    def handle(self, source, **options):
         try:
-            bundle = bundle_read(directory)
+            if Path(source).is_file():
+                bundle = bundle_from_zip(Path(source), max_bytes=settings.BUNDLE_MAX_BYTES)
+            else:
+                bundle = bundle_read(source)
         except BundleError as error:
             raise CommandError(f"Nothing was imported. {error}") from error
         path, changed = path_import(bundle=bundle)

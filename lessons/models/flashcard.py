@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Flashcard(models.Model):
+    """A Flashcard is one question-and-answer pair of a path, drilled by spaced
+    repetition. It comes from one lesson; its `key` names it across re-imports, so
+    learners' schedules survive edits to the bundle."""
+
+    path = models.ForeignKey(
+        "lessons.LearningPath", on_delete=models.CASCADE, related_name="flashcards"
+    )
+    lesson = models.ForeignKey(
+        "lessons.Lesson", null=True, on_delete=models.SET_NULL, related_name="flashcards"
+    )
+    key = models.SlugField(max_length=100, help_text="Stable name of the card in its path.")
+    position = models.PositiveIntegerField(default=0)
+    front = models.TextField(help_text="Markdown, with $math$ for KaTeX.")
+    back = models.TextField(help_text="Markdown, with $math$ for KaTeX.")
+
+    class Meta:
+        ordering = ["path", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "key"], name="flashcard_key_unique_in_path"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CardPhase(models.IntegerChoices):
+    """FSRS's `State`, with the numbers the library uses."""
+
+    LEARNING = 1, _("Learning")
+    REVIEW = 2, _("Review")
+    RELEARNING = 3, _("Relearning")
+
+
+class Rating(models.IntegerChoices):
+    """FSRS's four answers, with the numbers the library (and Anki's keys) use."""
+
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class CardState(models.Model):
+    """A CardState is where one learner stands with one card: the FSRS card as JSON
+    (stability, difficulty, step, due) plus copies of `due` and `phase` as columns so
+    the due queue and the counts are indexed queries. `reps` counts reviews; a study
+    form carries it, so a form rendered before a later review is recognised as stale."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
+    )
+    card = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="states")
+    fsrs = models.JSONField(help_text="fsrs.Card.to_dict()")
+    phase = models.PositiveSmallIntegerField(choices=CardPhase.choices)
+    due = models.DateTimeField(db_index=True)
+    reps = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "card"], name="one_state_per_card"),
+        ]
+        indexes = [models.Index(fields=["learner", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.card}"
+
+
+class Review(models.Model):
+    """A Review is one rating a learner gave a card, with what FSRS made of it. The
+    client's idempotency `key` is unique per learner: the same submission sent twice
+    (double click, retry, two tabs) is one row."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    card = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="reviews")
+    key = models.UUIDField(help_text="Idempotency key chosen by the client.")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField()
+    phase_before = models.PositiveSmallIntegerField(choices=CardPhase.choices, null=True)
+    phase_after = models.PositiveSmallIntegerField(choices=CardPhase.choices)
+    due_after = models.DateTimeField()
+    stability_after = models.FloatField()
+    difficulty_after = models.FloatField()
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "key"], name="one_review_per_key"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="rating_1_to_4"),
+        ]
+        indexes = [models.Index(fields=["learner", "card", "reviewed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} rated {self.card} {self.get_rating_display()}"
+
+    @property
+    def interval(self):
+        return self.due_after - self.reviewed_at
+
+
+class StudyPreference(models.Model):
+    """A learner's study settings: the recall probability FSRS aims for when it schedules
+    (higher means more reviews) and how many unseen cards a day may enter the queue."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_preference"
+    )
+    desired_retention = models.FloatField(
+        default=0.9, validators=[MinValueValidator(0.7), MaxValueValidator(0.97)]
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(desired_retention__gte=0.7, desired_retention__lte=0.97),
+                name="desired_retention_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_cards_per_day__gte=1, new_cards_per_day__lte=100),
+                name="new_cards_per_day_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner}: retention {self.desired_retention:.2f}"
