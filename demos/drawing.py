@@ -127,7 +127,7 @@ def scatter(
     for i, (a, b) in enumerate(points):
         if not (math.isfinite(a) and math.isfinite(b)):
             continue
-        fill = f' fill="{PALETTE[int(labels[i]) % 10]}"' if labels is not None else ""
+        fill = f' style="fill:{PALETTE[int(labels[i]) % 10]}"' if labels is not None else ""
         out.append(f'<circle cx="{fr.x(a)}" cy="{fr.y(b)}" r="1.8"{fill}/>')
     out.append("</g></svg>")
     return mark_safe("".join(out))

@@ -44,6 +44,7 @@ def figures(run: DemoRun) -> dict:
             title="Test digits in the 2-D latent space, coloured by digit",
         )
         fig["image_at_z"] = drawing.image_grid([r["image_at_z"]], scale=12)
+        fig["palette"] = drawing.PALETTE
     if "points" in r:
         fig.update(_points(run, r, p))
     if run.family == "diffusion":

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Small, quick parameters per family; each exercises the family's showcase.
 FAMILY_PARAMS = {
     "autoregressive": {"dataset": "digits", "n": 4, "num_candidates": 3},
+    "vae": {"mode": "grid", "grid_size": 4},
     "gan": {"dataset": "digits", "n": 16},
     "flow": {"dataset": "moons", "n": 200, "density": True, "grid_size": 20},
     "diffusion": {"sampler": "ddim", "num_inference_steps": 10, "n": 4},
