@@ -122,7 +122,7 @@ def test_htmx_post_swaps_in_the_demo_with_a_polling_run_panel(client):
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert "<html" not in html and 'id="demo-diffusion"' in html
-    assert f'hx-get="/lab/runs/{run.id}/"' in html and 'hx-trigger="every 400ms"' in html
+    assert f'hx-get="/lab/runs/{run.id}/"' in html and 'hx-trigger="every 250ms"' in html
 
 
 @pytest.mark.django_db
