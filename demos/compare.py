@@ -61,7 +61,7 @@ COLUMNS = [
     ),
     (
         _("Sampling time"),
-        _("Seconds to draw 16 digits on one CPU thread: what a learner waits for."),
+        _("Time to draw 16 digits on one CPU thread: what a learner waits for."),
     ),
     (
         _("Parameters"),
@@ -95,7 +95,7 @@ def compare_context() -> dict:
                 "nll_kind": d.get("nll_kind", ""),
                 "fid": d.get("fid"),
                 "copy_ratio": d.get("copy_ratio"),
-                "seconds": timings.get(checkpoint),
+                "milliseconds": _ms(timings.get(checkpoint)),
                 "parameters": _thousands(selectors.checkpoint_parameters(checkpoint)),
                 "train_seconds": meta.get("train_seconds"),
             }
@@ -135,3 +135,7 @@ def thumbnail(family: str) -> str | None:
         if fam == family and (SAMPLES_DIR / f"{checkpoint}.png").exists():
             return f"demos/samples/{checkpoint}.png"
     return None
+
+
+def _ms(seconds: float | None) -> str | None:
+    return None if seconds is None else f"{1000 * seconds:.1f}"

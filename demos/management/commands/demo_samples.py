@@ -42,11 +42,11 @@ class Command(BaseCommand):
                 t = time.perf_counter()
                 generators.sample(family, seed=0, **params)
                 times.append(time.perf_counter() - t)
-            timings[checkpoint] = round(statistics.median(times), 4)
+            timings[checkpoint] = round(statistics.median(times), 6)
             uri = drawing.image_grid(out["images"], cols=4)
             png = base64.b64decode(uri.split(",", 1)[1])
             (SAMPLES_DIR / f"{checkpoint}.png").write_bytes(png)
-            self.stdout.write(f"{checkpoint}: {timings[checkpoint]:.3f} s for 16 digits")
+            self.stdout.write(f"{checkpoint}: {1000 * timings[checkpoint]:.1f} ms for 16 digits")
         path = SAMPLES_DIR / "timings.json"
         old = json.loads(path.read_text()) if path.exists() else {}
         path.write_text(json.dumps(old | timings, indent=2, sort_keys=True) + "\n")
