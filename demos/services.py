@@ -106,11 +106,11 @@ def _check_limits(*, learner, session_key: str, client: str) -> None:
     now = timezone.now()
     minute = now - timedelta(minutes=1)
     fresh = DemoRun.objects.filter(reused_from=None, created_at__gte=minute)
-    mine = fresh.filter(learner=learner) if learner else fresh.filter(session_key=session_key)
-    for runs, limit, who in (
-        (mine, settings.DEMOS_RUNS_PER_MINUTE, "you"),
-        (fresh.filter(client=client), settings.DEMOS_RUNS_PER_MINUTE_PER_IP, "your network"),
-    ):
+    checks = [(fresh.filter(client=client), settings.DEMOS_RUNS_PER_MINUTE_PER_IP, "your network")]
+    if learner is not None or session_key:  # a client with neither has only its address
+        mine = fresh.filter(learner=learner) if learner else fresh.filter(session_key=session_key)
+        checks.insert(0, (mine, settings.DEMOS_RUNS_PER_MINUTE, "you"))
+    for runs, limit, who in checks:
         times = list(runs.order_by("-created_at").values_list("created_at", flat=True)[:limit])
         if len(times) >= limit:
             wait = math.ceil((times[-1] + timedelta(minutes=1) - now).total_seconds())

@@ -128,3 +128,15 @@ def test_schema_names_the_demo_endpoints(tmp_path):
         "/api/demos/families/",
         "/api/demos/families/{name}/",
     } <= paths
+
+
+@pytest.mark.django_db
+def test_clients_without_a_session_are_limited_by_address_alone(settings):
+    """Protects API clients with no session from sharing one per-learner budget: the
+    per-learner limit counts a learner's or a session's runs, never "nobody's"."""
+    settings.DEMOS_RUNS_PER_MINUTE = 1
+    for seed, ip in enumerate(["10.0.0.1", "10.0.0.2", "10.0.0.3"]):
+        response = APIClient(REMOTE_ADDR=ip).post(
+            "/api/demos/runs/", {"family": "gan", "seed": seed}, format="json"
+        )
+        assert response.status_code == HTTPStatus.CREATED
