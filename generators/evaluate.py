@@ -358,6 +358,20 @@ def evaluate(quick: bool = False) -> dict:
     rep["class_accuracy"] = float((judge.labels(x.numpy()) == labels.numpy()).mean())
     rep["sampler"] = "DDIM 50 steps, guidance 3, labels 0..9 in turn"
     digits["diffusion"] = {"nll": None, **rep}
+    x, _ = diffusion.sample(
+        m,
+        n_samples,
+        sampler="ddim",
+        num_inference_steps=50,
+        guidance_scale=1.0,
+        digit=-1,
+        generator=g(),
+    )
+    digits["diffusion-unconditional"] = {
+        "nll": None,
+        **judge.report(x.numpy()),
+        "sampler": "DDIM 50 steps, no label",
+    }
     out["digits"] = digits
     print("diffusion", rep["class_accuracy"], rep["fid"])
 
