@@ -143,5 +143,6 @@ def quality(*, family: str, params: dict) -> list[tuple[str, str]]:
     if not lines:
         meta = checkpoint_meta(name) or {}
         for label, value in (meta.get("slice_metrics") or {}).items():
-            lines.append((label.replace("_", " "), f"{value:.4g}"))
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                lines.append((label.replace("_", " "), f"{value:.4g}"))
     return lines

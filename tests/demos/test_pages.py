@@ -309,3 +309,26 @@ def test_compare_page_shows_the_evaluation_and_the_steps_curve(client, monkeypat
     assert "120.5" in html and "101.2" in html
     assert 'class="plot line-plot"' in html and "DDPM" in html and "DDIM" in html
     assert html.count("<circle") >= 4  # one point per sampler and step count
+
+
+@pytest.mark.parametrize(
+    ("family", "params"),
+    [
+        ("autoregressive", {"dataset": "text"}),
+        ("autoregressive", {"dataset": "digits"}),
+        ("vae", {"latent_dim": 2}),
+        ("vae", {"latent_dim": 16}),
+        ("gan", {"dataset": "digits"}),
+        ("flow", {"dataset": "moons"}),
+        ("diffusion", {}),
+    ],
+)
+def test_every_shipped_model_states_its_measured_quality(family, params):
+    """Protects the result's quality line: each checkpoint's measured figures read as
+    short numbers (from the evaluation, else the checkpoint's own held-out slice)."""
+    from demos.selectors import quality
+
+    lines = quality(family=family, params=params)
+    assert lines
+    for label, value in lines:
+        assert label and value and len(value) < 80

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Small, quick parameters per family; each exercises the family's showcase.
 FAMILY_PARAMS = {
-    "autoregressive": {"dataset": "digits", "n": 4, "num_candidates": 3},
+    "autoregressive": {"dataset": "text", "max_new_tokens": 30, "num_candidates": 3},
     "vae": {"mode": "grid", "grid_size": 4},
     "gan": {"dataset": "digits", "n": 16},
     "flow": {"dataset": "moons", "n": 200, "density": True, "grid_size": 20},
@@ -24,7 +24,7 @@ FAMILY_PARAMS = {
 }
 # What each family's result must hold for its page to draw it.
 SHOWCASE = {
-    "autoregressive": lambda r: len(r["images"]) == 4 and len(r["candidates"][0]) == 3,
+    "autoregressive": lambda r: len(r["text"]) == 30 and len(r["candidates"][0]) == 3,
     "vae": lambda r: len(r["images"]) == 16 and len(r["test_latents"]) == 447,
     "gan": lambda r: len(r["images"]) == 16,
     "flow": lambda r: len(r["log_density"]) == 20 and len(r["reference"]) == 1000,
