@@ -49,8 +49,8 @@ TARGETS = {
     "gan-ring": (
         "gan",
         "ring",
-        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=80.0),
-        dict(steps=10000),
+        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=50.0, drs_d_steps=6000, drs_d_lr=3e-4),
+        dict(steps=20000),
     ),
     "gan-grid": (
         "gan",
