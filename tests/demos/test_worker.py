@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 FAMILY_PARAMS = {
     "autoregressive": {"dataset": "text", "max_new_tokens": 30, "num_candidates": 3},
     "vae": {"mode": "grid", "grid_size": 4},
-    "gan": {"dataset": "digits", "n": 16},
+    "gan": {"dataset": "ring", "n": 300},
     "flow": {"dataset": "moons", "n": 200, "density": True, "grid_size": 20},
     "diffusion": {"sampler": "ddim", "num_inference_steps": 10, "n": 4},
 }
@@ -26,7 +26,7 @@ FAMILY_PARAMS = {
 SHOWCASE = {
     "autoregressive": lambda r: len(r["text"]) == 30 and len(r["candidates"][0]) == 3,
     "vae": lambda r: len(r["images"]) == 16 and len(r["test_latents"]) == 447,
-    "gan": lambda r: len(r["images"]) == 16,
+    "gan": lambda r: 0 < len(r["points"]) <= 300 and len(r["reference"]) == 1000,
     "flow": lambda r: len(r["log_density"]) == 20 and len(r["reference"]) == 1000,
     "diffusion": lambda r: len(r["images"]) == 4 and len(r["frames"]) == 10,
 }
@@ -146,7 +146,7 @@ def test_the_worker_stays_up_after_a_run_fails(worker):
     run_enqueue(run_id=bad.id)
     bad = wait_for(bad.id, DemoRun.FINISHED)
     assert bad.status == DemoRun.Status.FAILED and bad.error_field == "n" and bad.attempts == 1
-    good = wait_for(ask("flow", {"dataset": "moons", "n": 4}).id, DemoRun.FINISHED)
+    good = wait_for(ask("flow", {"dataset": "digits", "n": 4}).id, DemoRun.FINISHED)
     assert good.status == DemoRun.Status.SUCCEEDED
 
 
