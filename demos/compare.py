@@ -105,7 +105,7 @@ def compare_context() -> dict:
         for key, title, checkpoint, family in MODELS
         if (SAMPLES_DIR / f"{checkpoint}.png").exists()
     ]
-    plot = None
+    plot, plot_summary = None, ""
     if ev and "diffusion_steps_fid" in ev:
         fid = ev["diffusion_steps_fid"]["fid"]
         series = {}
@@ -115,12 +115,14 @@ def compare_context() -> dict:
             )
             series[sampler.upper()] = pts
         plot = drawing.line_plot(series, x_label="sampling steps", y_label="digits-FID")
+        plot_summary = _steps_summary(series)
     return {
         "evaluation": ev,
         "rows": rows,
         "columns": COLUMNS,
         "grids": grids,
         "steps_plot": plot,
+        "steps_summary": plot_summary,
         "baselines": (ev or {}).get("baselines"),
     }
 
@@ -139,3 +141,17 @@ def thumbnail(family: str) -> str | None:
 
 def _ms(seconds: float | None) -> str | None:
     return None if seconds is None else f"{1000 * seconds:.1f}"
+
+
+def _steps_summary(series: dict[str, list[tuple[int, float]]]) -> str:
+    """One sentence that says what the measured curve shows, whichever way it goes."""
+    parts = []
+    for name, pts in series.items():
+        if len(pts) >= 2:
+            (s0, f0), (s1, f1) = pts[0], pts[-1]
+            parts.append(f"{name} goes from {f0:.1f} at {s0} steps to {f1:.1f} at {s1}")
+    few = {name: pts[0][1] for name, pts in series.items() if pts}
+    if len(few) == 2:
+        best = min(few, key=few.get)
+        parts.append(f"at the fewest steps {best} is ahead")
+    return "Measured here: " + "; ".join(parts) + "." if parts else ""

@@ -309,6 +309,8 @@ def test_compare_page_shows_the_evaluation_and_the_steps_curve(client, monkeypat
     assert "120.5" in html and "101.2" in html
     assert 'class="plot line-plot"' in html and "DDPM" in html and "DDIM" in html
     assert html.count("<circle") >= 4  # one point per sampler and step count
+    assert "DDPM goes from 40.0 at 10 steps to 12.0 at 100" in html
+    assert "at the fewest steps DDIM is ahead" in html
 
 
 @pytest.mark.parametrize(
