@@ -334,3 +334,21 @@ def test_every_shipped_model_states_its_measured_quality(family, params):
     assert lines
     for label, value in lines:
         assert label and value and len(value) < 80
+
+
+@pytest.mark.django_db
+def test_a_running_diffusion_shows_its_progress_and_frames_so_far(client):
+    """Protects the live view: while a run goes on, the panel keeps polling and shows
+    step k of n on the progress bar and every x̂₀ preview received so far."""
+    run = finished_run(
+        status="running",
+        result=None,
+        progress_step=30,
+        progress_total=50,
+        live_frames=[{"step": 10, "image": [0.5] * 64}, {"step": 30, "image": [0.9] * 64}],
+    )
+    response = client.get(f"/lab/runs/{run.id}/", **HTMX)
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK  # not 286: polling goes on
+    assert 'value="30" max="50"' in html and "step 30 of 50" in html
+    assert html.count('alt="x̂₀ at step') == 2
