@@ -23,3 +23,17 @@ def test_every_command_and_family_is_documented():
             assert name in text
     for name in train.TARGETS:
         assert name.split("-")[1] in README
+
+
+def test_generators_never_imports_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, generators, generators.train, generators.evaluate, generators.bench;"
+        "generators.sample('vae', n=1);"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=Path(generators.__file__).parents[1]
+    )
