@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -42,8 +43,13 @@ class LessonInline(admin.TabularInline):
     show_change_link = True
 
 
+# A resource typed as "arxiv.org/abs/…" means https (Django 6's default, asked for now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ResourceInline(admin.TabularInline):
     model = Resource
+    formfield_overrides = HTTPS_URLS
     fields = ["position", "title", "authors", "year", "kind", "url", "note"]
     extra = 0
 
@@ -144,6 +150,7 @@ class LessonAdmin(admin.ModelAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "kind", "year", "path"]
     list_filter = ["kind", "path"]
     search_fields = ["title", "authors", "note"]

@@ -84,8 +84,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a bare "example.org" means https
-
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
