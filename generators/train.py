@@ -386,6 +386,15 @@ def main(argv=None):
         ],
         **extra,
     }
+    if name == "autoregressive-text":  # the lessons change: record which text was learned
+        import hashlib
+
+        corpus = data.text_corpus()
+        meta["corpus"] = {
+            "files": len(data.text_files()),
+            "chars": len(corpus),
+            "sha256": hashlib.sha256(corpus.encode()).hexdigest(),
+        }
     meta["slice_metrics"] = slice_metrics(name, model)
     if a.metrics_only:
         import json
