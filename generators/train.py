@@ -125,7 +125,8 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
             bar.set_postfix(loss=f"{history[-1]:.4f}")
         if val_fn and ((i + 1) % val_every == 0 or i + 1 == steps):
             model.eval()
-            v = val_fn()
+            with torch.no_grad():  # validation needs no graph
+                v = val_fn()
             if v < best:
                 best, best_state = v, copy.deepcopy(model.state_dict())
             bar.write(f"step {i + 1}: validation {v:.4f} (best {best:.4f})")
@@ -276,7 +277,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
             s.step()
         history.append((float(loss_d.detach()), float(loss_g.detach())))
         if i % 50 == 0:
-            bar.set_postfix(d=f"{float(loss_d):.3f}", g=f"{float(loss_g):.3f}")
+            bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}")
     model.eval()
     if config.drs_d_steps > 0:  # a fresh generator: refitting D is independent of training
         g_drs = torch.Generator().manual_seed(12345)

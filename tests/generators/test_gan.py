@@ -18,7 +18,7 @@ def test_discriminator_learns_to_separate_real_from_generated():
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses.append(loss.item())
     assert np.mean(losses[-5:]) < np.mean(losses[:5]) - 0.1
 
 
