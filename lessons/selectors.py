@@ -141,12 +141,11 @@ class PathProgress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def path_progress(
-    *, ordered: list[LessonNode], completed: set[int], recent: list[int]
-) -> PathProgress:
+def path_progress(*, ordered: list[LessonNode], recent: list[int]) -> PathProgress:
     """Progress over a tree already read. `recent` lists completed lesson ids, oldest
     first; "continue" is the first unfinished lesson after the most recent one."""
     lessons = [node.lesson for node in ordered]
+    completed = set(recent)
     done = sum(1 for lesson in lessons if lesson.id in completed)
     continue_at = None
     if done:
@@ -160,13 +159,42 @@ def path_progress(
 
 def completions_in_order(*, request, path: LearningPath) -> list[int]:
     """This learner's completed lesson ids in the path, oldest first (one query)."""
+    return _completions_in_order(request=request, paths=[path])
+
+
+def _completions_in_order(*, request, paths: list[LearningPath]) -> list[int]:
+    """Completed lesson ids in these paths, oldest first: one query for a signed-in
+    learner, none for an anonymous one (their session holds them)."""
     if request.user.is_authenticated:
         return list(
-            LessonCompletion.objects.filter(learner=request.user, lesson__path=path)
+            LessonCompletion.objects.filter(learner=request.user, lesson__path__in=paths)
             .order_by("completed_at", "id")
             .values_list("lesson_id", flat=True)
         )
     return list(request.session.get(SESSION_COMPLETED, []))
+
+
+@dataclass
+class Reading:
+    """A path's tree and one learner's place in it, as the reading pages show them."""
+
+    tree: list[LessonNode]
+    ordered: list[LessonNode]  # depth-first, the order a learner reads in
+    completed: set[int]
+    progress: PathProgress
+
+
+def path_reading(*, request, path: LearningPath) -> Reading:
+    """The tree and this learner's progress through it: two queries (tree, completions)."""
+    tree = lesson_tree(path=path)
+    ordered = tree_in_order(tree)
+    recent = completions_in_order(request=request, path=path)
+    return Reading(
+        tree=tree,
+        ordered=ordered,
+        completed=set(recent),
+        progress=path_progress(ordered=ordered, recent=recent),
+    )
 
 
 def paths_with_progress(*, request) -> list[tuple[LearningPath, PathProgress]]:
@@ -179,16 +207,9 @@ def paths_with_progress(*, request) -> list[tuple[LearningPath, PathProgress]]:
     for lesson in lessons:
         lesson.path = by_id[lesson.path_id]
         trees.setdefault(lesson.path_id, []).append(lesson)
-    if request.user.is_authenticated:
-        recent = list(
-            LessonCompletion.objects.filter(learner=request.user, lesson__path__in=paths)
-            .order_by("completed_at", "id")
-            .values_list("lesson_id", flat=True)
-        )
-    else:
-        recent = list(request.session.get(SESSION_COMPLETED, []))
+    recent = _completions_in_order(request=request, paths=paths)
     result = []
     for path in paths:
         ordered = tree_in_order(_build(trees.get(path.id, [])))
-        result.append((path, path_progress(ordered=ordered, completed=set(recent), recent=recent)))
+        result.append((path, path_progress(ordered=ordered, recent=recent)))
     return result

@@ -27,15 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     path = _readable_path(request, slug)
-    tree = selectors.lesson_tree(path=path)
-    recent = selectors.completions_in_order(request=request, path=path)
-    ordered = selectors.tree_in_order(tree)
-    progress = selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent)
+    reading = selectors.path_reading(request=request, path=path)
     context = {
         "path": path,
-        "tree": tree,
-        "completed": set(recent),
-        "progress": progress,
+        "tree": reading.tree,
+        "completed": reading.completed,
+        "progress": reading.progress,
         "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
     context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
@@ -46,23 +43,22 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> HttpResponse:
     path = _readable_path(request, path_slug)
-    tree = selectors.lesson_tree(path=path)
-    ordered = selectors.tree_in_order(tree)
+    reading = selectors.path_reading(request=request, path=path)
+    ordered = reading.ordered
     index = next((i for i, n in enumerate(ordered) if n.lesson.slug == lesson_slug), None)
     if index is None:
         raise Http404(_("No such lesson in this path."))
-    recent = selectors.completions_in_order(request=request, path=path)
     node = ordered[index]
     context = {
         "path": path,
-        "tree": tree,
+        "tree": reading.tree,
         "node": node,
         "lesson": node.lesson,
         "rendered": render_markdown(node.lesson.body),
         "previous": ordered[index - 1].lesson if index > 0 else None,
         "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
-        "completed": set(recent),
-        "progress": selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent),
+        "completed": reading.completed,
+        "progress": reading.progress,
         "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
     return render(request, "lessons/lesson.html", context)
@@ -75,13 +71,12 @@ def lesson_complete(request: HttpRequest, path_slug: str, lesson_slug: str) -> H
     services.lesson_complete(request=request, lesson=lesson)
     if not request.htmx:
         return redirect(lesson.get_absolute_url(), permanent=False)
-    recent = selectors.completions_in_order(request=request, path=path)
-    ordered = selectors.tree_in_order(selectors.lesson_tree(path=path))
+    reading = selectors.path_reading(request=request, path=path)
     context = {
         "path": path,
         "lesson": lesson,
-        "completed": set(recent),
-        "progress": selectors.path_progress(ordered=ordered, completed=set(recent), recent=recent),
+        "completed": reading.completed,
+        "progress": reading.progress,
     }
     return render(request, "lessons/lesson.html#lesson-progress", context)
 
