@@ -7,11 +7,14 @@ The discriminator D(x) outputs a logit; the generator G(z) maps noise to data.
   packing (PacGAN, Lin et al. 2018: D sees `pac` samples at once).
 * at sampling time, discriminator rejection sampling (DRS, Azadi et al. 2019) keeps a
   sample with probability σ(F(x)), F = D(x) − D_max − log(1 − exp(D(x) − D_max − ε)) − γ,
-  which sharpens precision by discarding samples D recognises as fake.
+  which sharpens precision by discarding samples D recognises as fake. Rejection needs
+  D(x) ≈ log p_data(x) / p_g(x), so after training D (or a separate critic that sees
+  random Fourier features of x, see FourierCritic) is fitted against the frozen G.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +37,11 @@ class GANConfig:
     batch_size: int = 512  # samples per step
     sigmoid_output: bool = False  # digits: squash G's output into [0, 1]
     drs_percentile: float = 0.0  # DRS: γ set to this percentile of F (0 = no rejection)
-    drs_d_steps: int = 0  # DRS: extra D-only steps with G frozen, so D ≈ log p_data / p_g
-    drs_d_lr: float = 1e-4  # DRS: learning rate of those extra D steps
+    drs_d_steps: int = 0  # DRS: steps fitting the critic with G frozen, so it ≈ log p_data / p_g
+    drs_d_lr: float = 1e-4  # DRS: learning rate of those steps
+    drs_lr_decay: bool = False  # DRS: decay that learning rate linearly to 0
+    drs_fourier: int = 0  # DRS critic: this many random Fourier features (0 = refit D itself)
+    drs_fourier_scale: float = 1.0  # sd of those features' frequencies, cycles per unit of x
 
 
 def mlp(d_in: int, hidden: int, n_layers: int, d_out: int, act) -> nn.Sequential:
@@ -44,6 +50,29 @@ def mlp(d_in: int, hidden: int, n_layers: int, d_out: int, act) -> nn.Sequential
         layers += [nn.Linear(d, hidden), act()]
         d = hidden
     return nn.Sequential(*layers, nn.Linear(d, d_out))
+
+
+class FourierCritic(nn.Module):
+    """A real-vs-generated classifier for DRS alone, fed x and [sin 2πBx, cos 2πBx] with
+    fixed random frequencies B (Tancik et al. 2020). Why: rejection needs the log density
+    ratio where it changes fastest, at the scale of one mode (sd 0.05 on the grid), and a
+    plain MLP learns such high frequencies very slowly (spectral bias), so a refitted D
+    stays blurred around the modes and keeps the bridges of samples between them."""
+
+    def __init__(self, config: GANConfig):
+        super().__init__()
+        c = config
+        frequencies = torch.randn(
+            c.data_dim, c.drs_fourier, generator=torch.Generator().manual_seed(0)
+        )
+        self.register_buffer("B", frequencies * c.drs_fourier_scale)
+        d_in = c.data_dim + 2 * c.drs_fourier
+        self.net = mlp(d_in, c.hidden, c.n_layers, 1, lambda: nn.LeakyReLU(0.2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x (B, D) → logits (B,)."""
+        a = 2 * math.pi * x @ self.B
+        return self.net(torch.cat([x, a.sin(), a.cos()], -1))[:, 0]
 
 
 class GAN(nn.Module):
@@ -55,9 +84,16 @@ class GAN(nn.Module):
         self.discriminator = mlp(
             c.data_dim * c.pac, c.hidden, c.n_layers, 1, lambda: nn.LeakyReLU(0.2)
         )
+        self.critic = FourierCritic(c) if c.drs_fourier else None
         # DRS statistics, estimated after training: D_max and the γ percentile of F
         self.register_buffer("drs_d_max", torch.zeros(()))
         self.register_buffer("drs_gamma", torch.zeros(()))
+
+    def latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n draws of z ~ N(0, I), made on the generator's device, moved to the model's."""
+        at = generator.device if generator is not None else self.drs_d_max.device
+        z = torch.randn(n, self.config.latent_dim, generator=generator, device=at)
+        return z.to(self.drs_d_max.device)
 
     def G(self, z: torch.Tensor) -> torch.Tensor:
         x = self.generator(z)  # (B, D)
@@ -67,8 +103,11 @@ class GAN(nn.Module):
         """x (B, D) → logits (B / pac,); samples are packed in consecutive groups."""
         return self.discriminator(x.reshape(-1, self.config.data_dim * self.config.pac))[:, 0]
 
-    def D_single(self, x: torch.Tensor) -> torch.Tensor:
-        """Per-sample logit for DRS; with packing, a sample is packed with copies of itself."""
+    def drs_logit(self, x: torch.Tensor) -> torch.Tensor:
+        """Per-sample logit that DRS uses: the critic's when there is one, else D's (with
+        packing, a sample is packed with copies of itself)."""
+        if self.critic is not None:
+            return self.critic(x)
         return self.D(x.repeat_interleave(self.config.pac, 0))
 
 
@@ -89,30 +128,32 @@ def generator_loss(model: GAN, fake: torch.Tensor) -> torch.Tensor:
     return F.softplus(-model.D(fake)).mean()
 
 
-def fit_discriminator(model: GAN, real_batch, steps: int, lr: float, generator=None):
-    """DRS's first step (Azadi et al. §3.2): keep training D alone against the frozen G,
-    so that D(x) approaches the optimum log p_data(x) / p_g(x) that rejection needs."""
-    dev = model.drs_d_max.device
-    opt = torch.optim.Adam(model.discriminator.parameters(), lr, betas=(0.5, 0.999))
+def fit_critic(model: GAN, real_batch, steps: int, lr: float, generator=None):
+    """DRS's first step (Azadi et al. §3.2): train the critic (or D) alone against the
+    frozen G, so that its logit approaches the optimum log p_data(x) / p_g(x)."""
+    net = model.critic if model.critic is not None else model.discriminator
+    logit = model.critic if model.critic is not None else model.D
+    opt = torch.optim.Adam(net.parameters(), lr, betas=(0.5, 0.999))
+    # decaying the lr to 0 averages out the minibatch noise, which otherwise hides the
+    # small differences of mass between modes that rejection must also correct
+    decay = model.config.drs_lr_decay
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 1 - i / steps if decay else 1.0)
     model.train()
     for _ in range(steps):
         with torch.no_grad():
-            z = torch.randn(model.config.batch_size, model.config.latent_dim, generator=generator)
-            fake = model.G(z.to(dev))
-        d_real, d_fake = model.D(real_batch()), model.D(fake)
-        loss = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+            fake = model.G(model.latent(model.config.batch_size, generator))
+        loss = F.softplus(-logit(real_batch())).mean() + F.softplus(logit(fake)).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        sched.step()
     model.eval()
 
 
 @torch.no_grad()
 def calibrate_drs(model: GAN, percentile: float, n: int = 20000, generator=None):
     """Azadi et al.: D_max over a burn-in of fresh samples, γ as a percentile of F."""
-    dev = model.drs_d_max.device
-    z = torch.randn(n, model.config.latent_dim, generator=generator, device=dev)
-    d = model.D_single(model.G(z))
+    d = model.drs_logit(model.G(model.latent(n, generator)))
     model.drs_d_max.fill_(float(d.max()))
     model.drs_gamma.fill_(
         float(np.percentile(_drs_f(model, d, gamma=0.0).cpu().numpy(), percentile))
@@ -129,13 +170,12 @@ def _drs_f(model: GAN, d: torch.Tensor, gamma: float, eps: float = 1e-6) -> torc
 def sample(model: GAN, n: int, generator=None, rejection: bool = True) -> torch.Tensor:
     """(n, D) samples; with DRS when the model was calibrated and rejection=True."""
     dev = model.drs_d_max.device
-    L = model.config.latent_dim
     if not (rejection and model.config.drs_percentile > 0):
-        return model.G(torch.randn(n, L, generator=generator, device=dev))
+        return model.G(model.latent(n, generator))
     kept, have = [], 0
     for _ in range(1000):
-        x = model.G(torch.randn(max(4 * n, 256), L, generator=generator, device=dev))
-        f = _drs_f(model, model.D_single(x), float(model.drs_gamma))
+        x = model.G(model.latent(max(4 * n, 256), generator))
+        f = _drs_f(model, model.drs_logit(x), float(model.drs_gamma))
         u = torch.rand(len(x), generator=generator, device=dev)
         x = x[u < torch.sigmoid(f)]
         kept.append(x)

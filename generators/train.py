@@ -55,7 +55,16 @@ TARGETS = {
     "gan-grid": (
         "gan",
         "grid",
-        gan.GANConfig(r1_gamma=0.1, lr=2e-4, drs_percentile=90.0, drs_d_steps=3000),
+        gan.GANConfig(
+            r1_gamma=0.1,
+            lr=2e-4,
+            drs_percentile=70.0,
+            drs_d_steps=3000,
+            drs_d_lr=1e-3,
+            drs_lr_decay=True,
+            drs_fourier=128,
+            drs_fourier_scale=2.0,
+        ),
         dict(steps=10000),
     ),
     "gan-digits": (
@@ -263,8 +272,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     bar = tqdm(range(steps), desc=name, disable=not show, mininterval=2)
     for i in bar:
         model.train()
-        z = torch.randn(config.batch_size, config.latent_dim, generator=g).to(dev)
-        fake = model.G(z)
+        fake = model.G(model.latent(config.batch_size, g))
         loss_d = gan.discriminator_loss(model, real_batch(), fake)
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
@@ -279,12 +287,12 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if i % 50 == 0:
             bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}")
     model.eval()
-    if config.drs_d_steps > 0:  # a fresh generator: refitting D is independent of training
+    if config.drs_d_steps > 0:  # a fresh generator: fitting the critic is independent of training
         g_drs = torch.Generator().manual_seed(12345)
         if dataset != "digits":
             draw = data.TOY_SAMPLERS[dataset]
             real_batch = lambda: draw(config.batch_size, g_drs).to(dev)  # noqa: E731
-        gan.fit_discriminator(model, real_batch, config.drs_d_steps, config.drs_d_lr, g_drs)
+        gan.fit_critic(model, real_batch, config.drs_d_steps, config.drs_d_lr, g_drs)
     if config.drs_percentile > 0:
         gan.calibrate_drs(
             model, config.drs_percentile, generator=torch.Generator(device=dev).manual_seed(1)

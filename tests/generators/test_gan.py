@@ -31,7 +31,7 @@ def test_gan_training_runs_and_returns_two_losses_per_step():
 def test_packed_discriminator_sees_groups_of_samples():
     m = gan.GAN(gan.GANConfig(hidden=16, n_layers=1, pac=4))
     assert m.D(torch.randn(32, 2)).shape == (8,)
-    assert m.D_single(torch.randn(5, 2)).shape == (5,)
+    assert m.drs_logit(torch.randn(5, 2)).shape == (5,)
 
 
 def test_perfect_samples_score_989_percent_all_modes_and_zero_kl():
@@ -53,3 +53,26 @@ def test_rejection_sampling_returns_the_requested_number():
     m = gan.GAN(gan.GANConfig(hidden=16, n_layers=1, drs_percentile=80.0))
     gan.calibrate_drs(m, 80.0, n=1000, generator=torch.Generator().manual_seed(0))
     assert gan.sample(m, 300, torch.Generator().manual_seed(0)).shape == (300, 2)
+
+
+def test_fourier_critic_is_fitted_alone_and_drives_rejection():
+    """Protects DRS on the grid: the critic, not D, is trained against the frozen G, its
+    random frequencies travel in the state dict (so a checkpoint rejects as it was
+    calibrated), and after fitting it scores real points above generated ones."""
+    torch.manual_seed(0)
+    cfg = gan.GANConfig(hidden=32, n_layers=2, batch_size=128, drs_fourier=16, drs_lr_decay=True)
+    m = gan.GAN(cfg)
+    assert "critic.B" in m.state_dict() and m.critic.B.shape == (2, 16)
+    untouched = [p.clone() for p in [*m.discriminator.parameters(), *m.generator.parameters()]]
+    g = torch.Generator().manual_seed(0)
+    gan.fit_critic(m, lambda: data.ring(128, g), steps=200, lr=3e-3, generator=g)
+    after = [*m.discriminator.parameters(), *m.generator.parameters()]
+    assert all(torch.equal(a, b) for a, b in zip(untouched, after, strict=True))
+    with torch.no_grad():
+        real = m.drs_logit(data.ring(500, g)).mean()
+        fake = m.drs_logit(m.G(m.latent(500, g))).mean()
+    assert real > fake + 1.0
+    twin = gan.GAN(cfg)
+    twin.load_state_dict(m.state_dict())
+    x = torch.randn(7, 2)
+    assert torch.equal(twin.drs_logit(x), m.drs_logit(x))
