@@ -118,9 +118,11 @@ def loss(model: EpsilonNet, x: torch.Tensor, y: torch.Tensor, generator=None) ->
 
 
 def timesteps(T: int, num_inference_steps: int) -> list[int]:
-    """Evenly spaced timesteps, descending ("leading" spacing, as diffusers)."""
-    ratio = T // num_inference_steps
-    return [int(v) for v in (np.arange(num_inference_steps) * ratio)[::-1]]
+    """Evenly spaced timesteps, descending, starting at the last one ("trailing" spacing,
+    Lin et al. 2024). Why not start at 0 and step up ("leading")? With 10 steps that
+    begins at t = 900, where ᾱ_t is still 0.02 for the cosine schedule, yet x_T is pure
+    noise; DDIM, being deterministic, carries that mismatch all the way to x_0."""
+    return [int(v) for v in np.round(np.arange(T, 0, -T / num_inference_steps)).astype(int) - 1]
 
 
 @torch.no_grad()
@@ -138,7 +140,8 @@ def sample(
     progress=None,
 ):
     """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1] (n, 64),
-    frames: list of (step, x_t, x̂_0), each image in [0, 1]).
+    frames: list of (t, x_t, x̂_0), the network's input at step t and its prediction of
+    the clean image there, each in [0, 1]).
 
     sampler "ddpm": ancestral steps from the posterior q(x_prev | x_t, x̂_0);
     sampler "ddim": x_prev = √ᾱ_prev x̂_0 + √(1 − ᾱ_prev − σ²) ε̃ + σ z with
@@ -170,6 +173,8 @@ def sample(
         # re-derive ε from the clipped x̂_0 (GLIDE; diffusers' use_clipped_model_output):
         # with strong guidance ε̃ overshoots, and DDIM would carry the overshoot along
         eps = (x - ab.sqrt() * x0_hat) / (1 - ab).sqrt()
+        if i in keep:  # what the network saw at step t, and what it guessed x_0 to be
+            frames.append((t, to_img(x), to_img(x0_hat)))
         noise = torch.randn(x.shape, generator=generator, device=dev)
         if sampler == "ddpm":
             alpha_t = ab / ab_prev  # α_t of the (possibly respaced) step
@@ -183,8 +188,6 @@ def sample(
             sigma = eta * ((1 - ab_prev) / (1 - ab)).sqrt() * (1 - ab / ab_prev).sqrt()
             x = ab_prev.sqrt() * x0_hat + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
             x = x + sigma * noise
-        if i in keep:
-            frames.append((t, to_img(x), to_img(x0_hat)))
         if progress:
             progress(i + 1, len(ts), frames[-1][2][0] if i in keep else None)
     return ((x + 1) / 2).clamp(0, 1), frames

@@ -109,7 +109,8 @@ def test_diffusion_returns_digits_frames_and_previews():
     )
     assert r["images"].shape == (2, 8, 8)
     assert r["frames"].shape == (5, 2, 8, 8) and r["x0_previews"].shape == (5, 2, 8, 8)
-    assert r["frame_steps"][-1] == 0 and calls[-1] == (10, 10)
+    # the first frame is pure noise at t = 999, the last the network's input at t = 99
+    assert r["frame_steps"][0] == 999 and r["frame_steps"][-1] == 99 and calls[-1] == (10, 10)
     a = generators.sample("diffusion", sampler="ddpm", n=2, num_inference_steps=5, seed=4)
     b = generators.sample("diffusion", sampler="ddpm", n=2, num_inference_steps=5, seed=4)
     assert np.array_equal(a["images"], b["images"])

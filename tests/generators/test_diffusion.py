@@ -19,9 +19,14 @@ def test_alpha_bar_decreases_from_one_towards_zero():
         assert (ab[1:] < ab[:-1]).all()
 
 
-def test_timesteps_are_evenly_spaced_and_descending():
-    assert diffusion.timesteps(1000, 10) == [900, 800, 700, 600, 500, 400, 300, 200, 100, 0]
-    assert len(diffusion.timesteps(1000, 1000)) == 1000
+def test_timesteps_start_at_pure_noise_and_are_evenly_spaced():
+    """Protects few-step sampling: the first step must be t = T − 1, where x_T ~ N(0, I)
+    matches the schedule (trailing spacing), and no timestep may repeat."""
+    assert diffusion.timesteps(1000, 10) == [999, 899, 799, 699, 599, 499, 399, 299, 199, 99]
+    assert diffusion.timesteps(1000, 1000) == list(range(999, -1, -1))
+    for s in (1, 3, 7, 999):
+        ts = diffusion.timesteps(1000, s)
+        assert ts[0] == 999 and len(set(ts)) == s == len(ts) and ts == sorted(ts, reverse=True)
 
 
 def test_samplers_return_images_and_frames_of_the_right_shape():
@@ -38,7 +43,8 @@ def test_samplers_return_images_and_frames_of_the_right_shape():
             n_frames=5,
         )
         assert x.shape == (3, 64) and x.min() >= 0 and x.max() <= 1
-        assert len(frames) == 5 and frames[-1][0] == 0
+        ts = diffusion.timesteps(TINY.T, 20)
+        assert len(frames) == 5 and frames[0][0] == TINY.T - 1 and frames[-1][0] == ts[-1]
         assert frames[0][1].shape == (3, 64) and frames[0][2].shape == (3, 64)
 
 
