@@ -58,14 +58,14 @@ TARGETS = {
         gan.GANConfig(
             r1_gamma=0.1,
             lr=2e-4,
-            drs_percentile=70.0,
+            drs_percentile=98.0,
             drs_d_steps=3000,
             drs_d_lr=1e-3,
             drs_lr_decay=True,
             drs_fourier=128,
             drs_fourier_scale=2.0,
         ),
-        dict(steps=10000),
+        dict(steps=20000),
     ),
     "gan-digits": (
         "gan",
