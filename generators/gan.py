@@ -131,9 +131,11 @@ def generator_loss(model: GAN, fake: torch.Tensor) -> torch.Tensor:
 def fit_critic(model: GAN, real_batch, steps: int, lr: float, generator=None):
     """DRS's first step (Azadi et al. §3.2): train the critic (or D) alone against the
     frozen G, so that its logit approaches the optimum log p_data(x) / p_g(x)."""
-    net = model.critic if model.critic is not None else model.discriminator
-    logit = model.critic if model.critic is not None else model.D
-    opt = torch.optim.Adam(net.parameters(), lr, betas=(0.5, 0.999))
+    if model.critic is not None:
+        logit, params = model.critic, model.critic.parameters()
+    else:
+        logit, params = model.D, model.discriminator.parameters()
+    opt = torch.optim.Adam(params, lr, betas=(0.5, 0.999))
     # decaying the lr to 0 averages out the minibatch noise, which otherwise hides the
     # small differences of mass between modes that rejection must also correct
     decay = model.config.drs_lr_decay
