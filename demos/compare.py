@@ -56,7 +56,17 @@ COLUMNS = [
         _("Copy ratio"),
         _(
             "How close samples sit to their nearest training digit, relative to real "
-            "unseen digits: below 1 would mean the model is copying its training set."
+            "unseen digits. Below 1 means closer than real digits: either copying or "
+            "only drawing the most typical digits."
+        ),
+    ),
+    (
+        _("Train ÷ test"),
+        _(
+            "A sample's distance to the nearest of 447 training digits divided by its "
+            "distance to the nearest of the 447 test digits. A model that learned digits "
+            "in general sits as near both (real unseen digits score 0.99); below 1 it "
+            "leans toward the digits it trained on: memorization."
         ),
     ),
     (
@@ -95,6 +105,7 @@ def compare_context() -> dict:
                 "nll_kind": d.get("nll_kind", ""),
                 "fid": d.get("fid"),
                 "copy_ratio": d.get("copy_ratio"),
+                "train_test_ratio": d.get("train_test_ratio"),
                 "milliseconds": _ms(timings.get(checkpoint)),
                 "parameters": _thousands(selectors.checkpoint_parameters(checkpoint)),
                 "train_seconds": meta.get("train_seconds"),
@@ -105,9 +116,15 @@ def compare_context() -> dict:
         for key, title, checkpoint, family in MODELS
         if (SAMPLES_DIR / f"{checkpoint}.png").exists()
     ]
-    plot, plot_summary = None, ""
-    if ev and "diffusion_steps_fid" in ev:
-        fid = ev["diffusion_steps_fid"]["fid"]
+    plot, plot_summary, plot_guidance = None, "", None
+    # the labelled table at the default guidance: how the row above and the Lab sample
+    steps_key = "diffusion_steps_fid_guided"
+    if ev and steps_key not in ev:
+        steps_key = "diffusion_steps_fid"  # an evaluation from before the labelled table
+    if ev and steps_key in ev:
+        fid = ev[steps_key]["fid"]
+        if steps_key == "diffusion_steps_fid_guided":
+            plot_guidance = ev[steps_key]["guidance_scale"]
         series = {}
         for sampler in ("ddpm", "ddim"):
             pts = sorted(
@@ -123,6 +140,7 @@ def compare_context() -> dict:
         "grids": grids,
         "steps_plot": plot,
         "steps_summary": plot_summary,
+        "steps_guidance": plot_guidance,
         "baselines": (ev or {}).get("baselines"),
     }
 

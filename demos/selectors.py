@@ -118,7 +118,8 @@ def quality(*, family: str, params: dict) -> list[tuple[str, str]]:
             lines.append(("Test NLL", f"{d['nll']:.1f} nats per digit ({d.get('nll_kind')})"))
         lines.append(("Digits-FID", f"{d['fid']:.2f} (lower is better)"))
         if "class_accuracy" in d:
-            lines.append(("Right digit", f"{d['class_accuracy']:.0%} at guidance 3"))
+            w = d.get("guidance_scale", 3.0)
+            lines.append(("Right digit", f"{d['class_accuracy']:.0%} at guidance {w:g}"))
     toys = ev.get("toys", {})
     if family == "gan" and f"gan-{dataset}" in toys:
         m = toys[f"gan-{dataset}"]["drs"]

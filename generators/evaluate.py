@@ -10,12 +10,13 @@ Writes generators/checkpoints/evaluation.json and evaluation.md:
 * digits, all families: digits-FID (Fréchet distance between Gaussians fitted to the
   hidden layer of our own digit classifier, test digits vs samples), the class
   histogram of samples, and a copy check (nearest-training-neighbour distance of
-  samples vs of real test digits);
+  samples vs of real test digits, and samples' distance to training vs test digits);
 * text: held-out nats per character vs a smoothed n-gram ladder (1- to 5-gram);
 * GAN ring / grid: modes captured, high-quality fraction, reverse KL;
 * flow: test NLL on two moons vs the true entropy;
 * diffusion: class accuracy at the default guidance, FID against steps for DDPM and
-  DDIM, and accuracy / FID against guidance scale.
+  DDIM (unconditional, and labelled at the default guidance), and accuracy / FID /
+  copy check against guidance scale.
 """
 
 from __future__ import annotations
@@ -160,6 +161,9 @@ class DigitsJudge:
         self.train_pixels, self.test_pixels = Xtr, Xte
         self.test_features = self.features(Xte)
         self.test_nn = self._nn_dist(Xte)
+        # as many training digits as test digits, so the two distances are comparable
+        pick = torch.randperm(len(Xtr), generator=torch.Generator().manual_seed(0))[: len(Xte)]
+        self.train_subset = Xtr[pick]
 
     @torch.no_grad()
     def features(self, x) -> np.ndarray:
@@ -169,12 +173,18 @@ class DigitsJudge:
     def labels(self, x) -> np.ndarray:
         return self.clf(torch.as_tensor(x, dtype=torch.float32).reshape(-1, 64)).argmax(1).numpy()
 
-    def _nn_dist(self, x) -> np.ndarray:
-        return (
-            torch.cdist(torch.as_tensor(x).reshape(-1, 64).float(), self.train_pixels)
-            .min(1)[0]
-            .numpy()
-        )
+    def _nn_dist(self, x, reference=None) -> np.ndarray:
+        reference = self.train_pixels if reference is None else reference
+        return torch.cdist(torch.as_tensor(x).reshape(-1, 64).float(), reference).min(1)[0].numpy()
+
+    def train_test_ratio(self, images) -> float:
+        """Median distance to the nearest of 447 training digits over that to the nearest
+        of the 447 test digits. A model that learned digits in general sits as near both
+        (≈ 1; real validation digits score 0.99); below 1 it leans toward the digits it
+        was trained on, which is memorization whatever the sample diversity."""
+        x = torch.as_tensor(images, dtype=torch.float32).reshape(-1, 64)
+        to_train = np.median(self._nn_dist(x, self.train_subset))
+        return float(to_train / np.median(self._nn_dist(x, self.test_pixels)))
 
     def fid(self, images) -> float:
         return frechet_distance(self.features(images), self.test_features)
@@ -192,6 +202,7 @@ class DigitsJudge:
             "nn_train_distance_test_median": float(np.median(self.test_nn)),
             # < 1 means samples sit closer to training digits than real unseen digits do
             "copy_ratio": float(np.median(nn_s) / np.median(self.test_nn)),
+            "train_test_ratio": self.train_test_ratio(images),
             "exact_copies": int((nn_s < 1e-3).sum()),
         }
 
@@ -300,6 +311,8 @@ def evaluate(quick: bool = False) -> dict:
         "fid": judge.fid(real),
         "classes_covered": len(set(judge.labels(real).tolist())),
     }
+    val = data.digits_tensor("val")[0].float() / 16
+    out["real_validation_digits"] = {"train_test_ratio": judge.train_test_ratio(val)}
     print("baselines", out["baselines"], "classifier", out["classifier"])
 
     Xt, yt = data.digits_tensor("test")
@@ -353,13 +366,14 @@ def evaluate(quick: bool = False) -> dict:
         n_samples,
         sampler="ddim",
         num_inference_steps=50,
-        guidance_scale=3.0,
+        guidance_scale=diffusion.DEFAULT_GUIDANCE,
         digit=labels,
         generator=g(),
     )
     rep = judge.report(x.numpy())
     rep["class_accuracy"] = float((judge.labels(x.numpy()) == labels.numpy()).mean())
-    rep["sampler"] = "DDIM 50 steps, guidance 3, labels 0..9 in turn"
+    rep["guidance_scale"] = diffusion.DEFAULT_GUIDANCE
+    rep["sampler"] = f"DDIM 50 steps, guidance {diffusion.DEFAULT_GUIDANCE:g}, labels 0..9 in turn"
     digits["diffusion"] = {"nll": None, **rep}
     x, _ = diffusion.sample(
         m,
@@ -378,26 +392,32 @@ def evaluate(quick: bool = False) -> dict:
     out["digits"] = digits
     print("diffusion", rep["class_accuracy"], rep["fid"])
 
-    # FID against steps (unconditional, as the DDIM paper's table), and against guidance
+    # FID against steps: unconditional, as the DDIM paper's table, and labelled at the
+    # default guidance, as the site samples; then FID against guidance
     n_tab = 200 if quick else n_samples  # FID is biased upwards on few samples
     steps_list = [10, 20, 50] if quick else [5, 10, 20, 50, 100, 1000]
-    table = {}
-    for sampler in ("ddpm", "ddim"):
-        for s in steps_list:
-            x, _ = diffusion.sample(
-                m,
-                n_tab,
-                sampler=sampler,
-                num_inference_steps=s,
-                digit=-1,
-                guidance_scale=1.0,
-                generator=g(),
-            )
-            table[f"{sampler}-{s}"] = judge.fid(x.numpy())
-    out["diffusion_steps_fid"] = {"n": n_tab, "fid": table}
-    guidance = {}
     lab = torch.arange(n_tab) % 10
-    for w in [1.0, 2.0, 3.0, 5.0, 7.5]:
+    for key, digit, w in [
+        ("diffusion_steps_fid", -1, 1.0),
+        ("diffusion_steps_fid_guided", lab, diffusion.DEFAULT_GUIDANCE),
+    ]:
+        table = {}
+        for sampler in ("ddpm", "ddim"):
+            for s in steps_list:
+                x, _ = diffusion.sample(
+                    m,
+                    n_tab,
+                    sampler=sampler,
+                    num_inference_steps=s,
+                    digit=digit,
+                    guidance_scale=w,
+                    generator=g(),
+                )
+                table[f"{sampler}-{s}"] = judge.fid(x.numpy())
+        out[key] = {"n": n_tab, "guidance_scale": w, "fid": table}
+        print(key, table)
+    guidance = {}
+    for w in [1.0, 1.5, 2.0, 3.0, 5.0, 7.5]:
         x, _ = diffusion.sample(
             m,
             n_tab,
@@ -414,10 +434,11 @@ def evaluate(quick: bool = False) -> dict:
             # the copy check at each guidance: does guidance or the label bring the
             # samples nearer the training digits?
             "copy_ratio": rep["copy_ratio"],
+            "train_test_ratio": rep["train_test_ratio"],
             "exact_copies": rep["exact_copies"],
         }
     out["diffusion_guidance"] = guidance
-    print("diffusion tables", table, guidance)
+    print("diffusion guidance", guidance)
 
     toys = {}
     for ds in ("ring", "grid"):
@@ -489,49 +510,67 @@ def to_markdown(r: dict) -> str:
         "## Digits",
         "",
         "| model | test NLL (nats/image) | NLL kind | digits-FID ↓ | classes covered | "
-        "copy ratio (≥ 1 is good) |",
-        "|---|---|---|---|---|---|",
+        "copy ratio (≥ 1 is good) | train ÷ test NN (≈ 1 is good) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for k, v in r["digits"].items():
         extra = f" (−ELBO {v['neg_elbo']:.1f})" if "neg_elbo" in v else ""
         lines.append(
             f"| {k} | {_f(v['nll'], 1)}{extra} | {v.get('nll_kind', '–')} | "
-            f"{_f(v['fid'])} | {v['classes_covered']}/10 | {_f(v['copy_ratio'])} |"
+            f"{_f(v['fid'])} | {v['classes_covered']}/10 | {_f(v['copy_ratio'])} | "
+            f"{_f(v['train_test_ratio'])} |"
         )
     rt = r["real_train_digits"]
+    rv = r["real_validation_digits"]
     lines += [
         f"| *real training digits* | – | – | {_f(rt['fid'])} | {rt['classes_covered']}/10 | "
-        "1 by definition (test digits) |",
+        "1 by definition (test digits) | – |",
+        f"| *real validation digits* | – | – | – | – | – | {_f(rv['train_test_ratio'])} |",
         f"| *baseline: independent pixels* | {b['independent_pixels_nll']:.1f} | exact "
-        "| – | – | – |",
+        "| – | – | – | – |",
         f"| *baseline: mixture of 10 categoricals* | {b['mixture10_nll']:.1f} | exact "
-        "| – | – | – |",
+        "| – | – | – | – |",
         "",
-        f"Diffusion class accuracy at the default guidance (3.0, DDIM 50): "
+        "Copy ratio: median distance from a sample to its nearest training digit over the "
+        "same for real test digits. Train ÷ test NN: median distance to the nearest of 447 "
+        "training digits over that to the nearest of the 447 test digits; below 1 the "
+        "samples lean toward the digits the model trained on (memorization), whatever "
+        "their diversity.",
+        "",
+        "Diffusion class accuracy at the default guidance "
+        f"({r['digits']['diffusion']['guidance_scale']:g}, DDIM 50): "
         f"{r['digits']['diffusion']['class_accuracy']:.1%}.",
         "",
-        "## Diffusion: digits-FID against sampling steps (unconditional)",
-        "",
     ]
-    t = r["diffusion_steps_fid"]["fid"]
-    steps = sorted({int(k.split("-")[1]) for k in t}, reverse=True)
+    for key, title in [
+        ("diffusion_steps_fid", "unconditional"),
+        ("diffusion_steps_fid_guided", "labels 0..9 in turn, guidance {w:g}"),
+    ]:
+        if key not in r:
+            continue
+        title = title.format(w=r[key]["guidance_scale"])
+        t = r[key]["fid"]
+        steps = sorted({int(k.split("-")[1]) for k in t}, reverse=True)
+        lines += [
+            f"## Diffusion: digits-FID against sampling steps ({title})",
+            "",
+            "| sampler | " + " | ".join(str(s) for s in steps) + " |",
+            "|---|" + "---|" * len(steps),
+        ]
+        for sm in ("ddpm", "ddim"):
+            cells = " | ".join(_f(t[f"{sm}-{s}"]) for s in steps)
+            lines.append(f"| {sm.upper()} | {cells} |")
+        lines.append("")
     lines += [
-        "| sampler | " + " | ".join(str(s) for s in steps) + " |",
-        "|---|" + "---|" * len(steps),
-    ]
-    for sm in ("ddpm", "ddim"):
-        lines.append(f"| {sm.upper()} | " + " | ".join(_f(t[f"{sm}-{s}"]) for s in steps) + " |")
-    lines += [
-        "",
         "## Diffusion: guidance scale (DDIM 50 steps)",
         "",
-        "| guidance | class accuracy | digits-FID | copy ratio | exact copies |",
-        "|---|---|---|---|---|",
+        "| guidance | class accuracy | digits-FID | copy ratio | train ÷ test NN | exact copies |",
+        "|---|---|---|---|---|---|",
     ]
     for w, v in r["diffusion_guidance"].items():
         lines.append(
             f"| {w} | {v['accuracy']:.1%} | {_f(v['fid'])} | {_f(v['copy_ratio'])} | "
-            f"{v['exact_copies']} |"
+            f"{_f(v['train_test_ratio'])} | {v['exact_copies']} |"
         )
     lines += [
         "",

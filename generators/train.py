@@ -102,8 +102,8 @@ TARGETS = {
     "diffusion-digits": (
         "diffusion",
         "digits",
-        diffusion.DiffusionConfig(hidden=512, n_blocks=3),
-        dict(steps=12000, batch_size=128, lr=1e-3),
+        diffusion.DiffusionConfig(hidden=512, n_blocks=3, augment=0.8, p_uncond=0.3),
+        dict(steps=18000, batch_size=128, lr=1e-3),
     ),
 }
 
@@ -245,7 +245,10 @@ def train(
 
         def loss_fn(i):
             ix = torch.randint(len(X), (hp["batch_size"],), generator=g)
-            return diffusion.loss(model, X[ix], Y[ix], gd)
+            if config.augment == 0:
+                return diffusion.loss(model, X[ix], Y[ix], gd)
+            a = diffusion.draw_augmentations(len(ix), config.augment, g).to(dev)
+            return diffusion.loss(model, diffusion.augment(X[ix], a), Y[ix], gd, a)
 
         history = _fit(model, loss_fn, steps, hp, seed, name, None, 0, show)
     elif family == "gan":

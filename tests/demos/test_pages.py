@@ -286,7 +286,7 @@ EVALUATION = {
     "baselines": {"independent_pixels_nll": 120.5, "mixture10_nll": 101.2},
     "digits": {
         "autoregressive": {"nll": 80.1, "nll_kind": "exact", "fid": 3.21, "copy_ratio": 1.1},
-        "gan": {"nll": None, "fid": 9.87, "copy_ratio": 1.3},
+        "gan": {"nll": None, "fid": 9.87, "copy_ratio": 1.3, "train_test_ratio": 0.97},
         "diffusion": {"nll": None, "fid": 2.5, "copy_ratio": 1.2, "class_accuracy": 0.93},
     },
     "diffusion_steps_fid": {
@@ -306,10 +306,28 @@ def test_compare_page_shows_the_evaluation_and_the_steps_curve(client, monkeypat
     monkeypatch.setattr(selectors, "evaluation", lambda: EVALUATION)
     html = client.get("/lab/compare/").content.decode()
     assert "80.1" in html and "3.21" in html and "9.87" in html and "none: no likelihood" in html
+    assert "0.97" in html and "Train ÷ test" in html
     assert "120.5" in html and "101.2" in html
     assert 'class="plot line-plot"' in html and "DDPM" in html and "DDIM" in html
     assert html.count("<circle") >= 4  # one point per sampler and step count
     assert "DDPM goes from 40.0 at 10 steps to 12.0 at 100" in html
+    assert "at the fewest steps DDIM is ahead" in html
+    assert "of unconditional samples" in html
+
+
+@pytest.mark.django_db
+def test_compare_page_plots_the_labelled_steps_table_when_there_is_one(client, monkeypatch):
+    """Protects the plot's consistency with the table row above it: the diffusion row
+    is measured on labelled digits at the default guidance, so the steps curve is too,
+    and the caption says so."""
+    from demos import selectors
+
+    guided = {"n": 1000, "guidance_scale": 1.5, "fid": {"ddpm-10": 13.0, "ddim-10": 8.8}}
+    monkeypatch.setattr(
+        selectors, "evaluation", lambda: {**EVALUATION, "diffusion_steps_fid_guided": guided}
+    )
+    html = client.get("/lab/compare/").content.decode()
+    assert "at guidance 1.5" in html and "of unconditional samples" not in html
     assert "at the fewest steps DDIM is ahead" in html
 
 

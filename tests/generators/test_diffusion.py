@@ -1,6 +1,6 @@
 import torch
 
-from generators import diffusion, train
+from generators import data, diffusion, train
 
 TINY = diffusion.DiffusionConfig(hidden=32, n_blocks=1, emb_dim=16, T=100)
 
@@ -10,6 +10,37 @@ def test_diffusion_loss_falls_in_a_few_steps():
         "diffusion-digits", steps=80, config=TINY, show=False, hp={"batch_size": 64}
     )
     assert sum(history[-10:]) / 10 < sum(history[:10]) / 10 - 0.05
+
+
+def test_diffusion_with_augmentation_trains_and_samples_unaugmented():
+    """Protects the non-leaking augmentation: training feeds the augmentation label to
+    the network (the loss still falls) and sampling asks for "none" without being told."""
+    config = diffusion.DiffusionConfig(hidden=32, n_blocks=1, emb_dim=16, T=100, augment=0.8)
+    model, history, _ = train.train(
+        "diffusion-digits", steps=80, config=config, show=False, hp={"batch_size": 64}
+    )
+    assert sum(history[-10:]) / 10 < sum(history[:10]) / 10 - 0.05
+    x, t, y = torch.randn(4, 64), torch.full((4,), 50), torch.arange(4)
+    none = torch.full((4,), diffusion.NO_AUGMENTATION)
+    with torch.no_grad():
+        assert torch.equal(model(x, t, y), model(x, t, y, none))
+        assert not torch.allclose(model(x, t, y), model(x, t, y, none + 9), atol=1e-6)
+
+
+def test_augment_shifts_by_one_pixel_and_mirrors():
+    """Protects what the network is told: index 4 is the digit itself, ±1 moves it one
+    pixel with zeros entering at the border, and indices 9..17 are mirrored."""
+    img = data.digits_tensor("train")[0][:1].reshape(8, 8)
+    x = img.reshape(1, 64)
+    aug = lambda a: diffusion.augment(x, torch.tensor([a])).reshape(8, 8)  # noqa: E731
+    assert torch.equal(aug(diffusion.NO_AUGMENTATION), img)
+    assert torch.equal(aug(3)[:, 1:], img[:, :7]) and (aug(3)[:, 0] == 0).all()  # dx −1
+    assert torch.equal(aug(7)[:7], img[1:]) and (aug(7)[7] == 0).all()  # dy +1
+    assert torch.equal(aug(13), img.flip(-1))
+    a = diffusion.draw_augmentations(10_000, 0.5, torch.Generator().manual_seed(0))
+    assert a.min() >= 0 and a.max() < diffusion.N_AUGMENTATIONS
+    share_none = float((a == diffusion.NO_AUGMENTATION).float().mean())
+    assert abs(share_none - (0.5 + 0.5 / 18)) < 0.02
 
 
 def test_alpha_bar_decreases_from_one_towards_zero():
