@@ -38,7 +38,14 @@ TARGETS = {
         "vae",
         "digits",
         vae.VAEConfig(latent_dim=2, hidden=256, n_layers=2, dropout=0.3),
-        dict(steps=5000, batch_size=128, lr=1e-3, val_every=500, weight_decay=1e-3),
+        dict(
+            steps=15000,
+            batch_size=128,
+            lr=1e-3,
+            val_every=500,
+            weight_decay=1e-3,
+            kl_warmup=0.3,  # β rises 0 → 1 over the first 30 % of the steps
+        ),
     ),
     "vae-digits-z16": (
         "vae",
@@ -203,9 +210,11 @@ def train(
         batch = _batches(X, hp["batch_size"], g)
         vg = torch.Generator(device=dev)
         val_fn = lambda: float(-vae.elbo(model, Xv, vg.manual_seed(0))[0].mean())  # noqa: E731
+        warm = hp.get("kl_warmup", 0) * steps
+        beta = lambda i: min(1.0, (i + 1) / warm) if warm else 1.0  # noqa: E731
         history = _fit(
             model,
-            lambda i: vae.loss(model, batch()),
+            lambda i: vae.loss(model, batch(), beta(i)),
             steps,
             hp,
             seed,

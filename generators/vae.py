@@ -86,8 +86,12 @@ def elbo(model: VAE, x: torch.Tensor, generator: torch.Generator | None = None):
     return reconstruction - kl, reconstruction, kl
 
 
-def loss(model: VAE, x: torch.Tensor) -> torch.Tensor:
-    return -elbo(model, x)[0].mean()
+def loss(model: VAE, x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """−ELBO, or with beta < 1 the warm-up objective −(E_q log p(x|z) − β KL): early in
+    training a weak KL lets the codes spread out before the prior pulls them in
+    (Sønderby et al. 2016); with a 2-D code that is what keeps the 5s apart."""
+    _, reconstruction, kl = elbo(model, x)
+    return -(reconstruction - beta * kl).mean()
 
 
 @torch.no_grad()
