@@ -77,10 +77,9 @@ class DigitClassifier(nn.Module):
 
 
 def _shift(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
-    """Augment: shift each image by up to one pixel (zeros enter at the border)."""
-    x = F.pad(x.reshape(-1, 1, 8, 8), (1, 1, 1, 1))
+    """Augment: shift the whole batch by up to one pixel (zeros enter at the border)."""
     dx, dy = torch.randint(0, 3, (2,), generator=g).tolist()
-    return x[:, :, dy : dy + 8, dx : dx + 8].reshape(-1, 64)
+    return diffusion.augment(x, torch.full((len(x),), 3 * dy + dx))
 
 
 def train_classifier(seed: int = 0, steps: int = 3000, show: bool = True):
