@@ -10,6 +10,7 @@ speed-up for text generation.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -91,7 +92,10 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=5)
     a = p.parse_args(argv)
     torch.set_num_threads(1)
-    run(a.repeats)
+    # this CPU always, and CUDA too when present
+    for name in ["cpu"] + (["cuda"] if torch.cuda.is_available() else []):
+        os.environ["GENERATORS_DEVICE"] = name
+        run(a.repeats)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ training time, seed and version, so a checkpoint carries everything to rebuild i
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,8 +16,14 @@ CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 
 
 def device() -> torch.device:
-    """CUDA when present, else CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """CUDA when present, else CPU; GENERATORS_DEVICE=cpu or cuda overrides that (the
+    bench times both, and a GPU host can keep the models on its CPU)."""
+    name = os.environ.get("GENERATORS_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"GENERATORS_DEVICE must be cpu or cuda (got {name!r})")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("GENERATORS_DEVICE=cuda, but this machine has no CUDA device")
+    return torch.device(name)
 
 
 def checkpoint_path(name: str, directory: Path | None = None) -> Path:

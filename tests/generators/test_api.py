@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 import generators
 from generators import ParameterError
@@ -120,3 +121,23 @@ def test_result_params_are_json_able_for_the_site():
     r = generators.sample("vae", n=2)
     json.dumps(r["params"])
     assert r["params"]["mode"] == "sample" and r["family"] == "vae"
+
+
+def test_device_is_chosen_by_the_machine_and_can_be_pinned_to_the_cpu(monkeypatch):
+    """Protects the device rule: CUDA when present else CPU, GENERATORS_DEVICE=cpu pins
+    the CPU (the bench uses it to time both), and a wrong value or a missing GPU says so
+    instead of failing later inside torch."""
+    from generators import store
+
+    monkeypatch.delenv("GENERATORS_DEVICE", raising=False)
+    assert store.device().type == ("cuda" if torch.cuda.is_available() else "cpu")
+    monkeypatch.setenv("GENERATORS_DEVICE", "cpu")
+    assert store.device().type == "cpu"
+    assert generators.sample("vae", n=2)["device"] == "cpu"
+    monkeypatch.setenv("GENERATORS_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="GENERATORS_DEVICE must be cpu or cuda"):
+        store.device()
+    if not torch.cuda.is_available():
+        monkeypatch.setenv("GENERATORS_DEVICE", "cuda")
+        with pytest.raises(RuntimeError, match="no CUDA device"):
+            store.device()
