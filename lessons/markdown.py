@@ -2,10 +2,13 @@
 
 Math: pymdown's arithmatex wraps `$...$` and `$$...$$` in `<span class="arithmatex">`
 / `<div class="arithmatex">` with `\\(...\\)` / `\\[...\\]` inside; KaTeX's auto-render
-typesets those in the browser. The HTML is then cleaned by nh3 with an allow-list, so
-a `<script>`, an `onclick` or a `javascript:` link in a lesson renders inert.
+typesets those in the browser. The HTML is then cleaned by `sanitize_html`, the one
+allow-list every piece of learner-written HTML passes through (pages, previews, the API,
+the Anki export): a `<script>`, an `onclick`, a `style`, a `javascript:` link or an
+image from another site renders inert.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +28,8 @@ EXTENSION_CONFIG = {
     "pymdownx.arithmatex": {"generic": True},
     "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
     "toc": {"permalink": False, "toc_depth": "2-3"},
+    # Column alignment as an attribute: `style` is never allowed through the sanitizer.
+    "tables": {"use_align_attribute": True},
 }
 
 ALLOWED_TAGS = {
@@ -37,9 +42,37 @@ ALLOWED_ATTRIBUTES = {
     "*": {"class", "id"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "td": {"align", "style"},
-    "th": {"align", "style"},
+    "td": {"align"},
+    "th": {"align"},
 }
+URL_SCHEMES = {"http", "https", "mailto"}
+# Classes the renderer itself emits (math, code blocks, Pygments' short token names):
+# an author's own class could borrow the site's layout classes and cover the page.
+SAFE_CLASS = re.compile(r"arithmatex|highlight|[a-z]{1,2}[0-9]?")
+# Images come from the path's own bundle only (its figures/ folder): an image from
+# another site would load for every reader, a tracking pixel on a shared path.
+BUNDLE_IMAGE = re.compile(r"figures/[A-Za-z0-9][A-Za-z0-9._-]*\.(?:png|svg|jpg|jpeg|webp)")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        kept = [name for name in value.split() if SAFE_CLASS.fullmatch(name)]
+        return " ".join(kept) or None
+    if tag == "img" and attribute == "src":
+        return value if BUNDLE_IMAGE.fullmatch(value) and ".." not in value else None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Learner-written HTML cut down to the allow-list above; safe to show anyone."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=_attribute_filter,
+    )
 
 
 @dataclass(frozen=True)
@@ -68,11 +101,4 @@ def render_markdown(source: str) -> Rendered:
     """Render a lesson body. Cached by its text: a lesson renders once per process."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
     html = md.convert(source)
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
-    return Rendered(html=clean, headings=tuple(_flatten(md.toc_tokens)))
+    return Rendered(html=sanitize_html(html), headings=tuple(_flatten(md.toc_tokens)))

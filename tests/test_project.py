@@ -92,3 +92,26 @@ def test_ci_runs_exactly_the_readme_test_command():
         line for line in script.splitlines() if line and not line.startswith(("#", "set ", "cd "))
     ]
     assert commands == ["make test"]
+
+
+def test_deploy_check_passes_with_production_settings():
+    """Protects deployments: `check --deploy` finds nothing but the opt-in HSTS preload
+    (HTTPS redirect, HSTS and secure cookies are on by default in production)."""
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "learning_platform.settings.production",
+        "SECRET_KEY": "x" * 60 + "a-long-random-looking-key-for-the-check-only",
+    }
+    env.pop("DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    issues = [line for line in result.stdout.splitlines() if "(security." in line]
+    assert [line for line in issues if "W021" not in line] == [], result.stdout

@@ -1,6 +1,11 @@
 """Lesson Markdown: math survives for KaTeX, code is highlighted, HTML is made inert."""
 
-from lessons.markdown import render_markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lessons.markdown import render_markdown, sanitize_html
+from tests.payloads import PAYLOADS, assert_inert
 
 
 def test_script_tags_and_event_handlers_are_removed():
@@ -39,3 +44,33 @@ def test_code_is_highlighted_and_headings_feed_the_contents():
     assert [(h.id, h.level) for h in rendered.headings] == [("first-part", 2), ("detail", 3)]
     assert '<h2 id="first-part">' in rendered.html
     assert '<div class="highlight"><pre>' in rendered.html and 'class="n"' in rendered.html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_payload_renders_inert(payload):
+    """Protects every reader of a shared path: no script, style, tracking image,
+    borrowed layout class or htmx attribute survives the one sanitizer."""
+    assert_inert(render_markdown(payload).html)
+    assert_inert(sanitize_html(payload))
+
+
+def test_table_alignment_survives_without_style():
+    """Protects: Markdown column alignment still works once `style` is refused."""
+    html = render_markdown("|a|b|\n|:-|-:|\n|1|2|").html
+    assert '<td align="right">2</td>' in html and "style" not in html
+
+
+def test_a_bundle_figure_is_kept_and_a_remote_image_is_not():
+    """Protects: images come from the path's own figures/ folder only."""
+    html = render_markdown("![ours](figures/noise.svg) ![theirs](https://t.example/p.gif)").html
+    assert 'src="figures/noise.svg"' in html
+    assert "t.example" not in html
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(PAYLOADS + ["text", "**b**", "\n\n", "|", "<", ">", '"']), max_size=8)
+)
+def test_any_mix_of_payloads_renders_inert(parts):
+    """Protects against payloads that only act in combination (split tags, nesting)."""
+    assert_inert(render_markdown("".join(parts)).html)
