@@ -13,3 +13,8 @@ urlpatterns = [
     path("", include("demos.urls")),
     path("", include("lessons.urls")),
 ]
+
+handler400 = "learning_platform.errors.bad_request"
+handler403 = "learning_platform.errors.permission_denied"
+handler404 = "learning_platform.errors.page_not_found"
+handler500 = "learning_platform.errors.server_error"

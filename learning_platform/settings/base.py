@@ -108,7 +108,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "learning_platform.schema.SchemaWithErrors",
     # Token first: an anonymous call that needs a learner answers 401 with
     # `WWW-Authenticate: Token`, the convention for token auth, rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
