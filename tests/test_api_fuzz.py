@@ -6,9 +6,9 @@ and body are ones the schema documents. Bounded so the whole run takes a minute 
 """
 
 import pytest
+import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-import schemathesis
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.core.failures import FailureGroup
