@@ -1,0 +1,67 @@
+"""The site under gunicorn with several worker processes, on the test database.
+
+Races between web workers (two requests of one learner handled by two processes at the
+same instant) cannot happen in Django's test client or in the single-process live
+server; this fixture makes them possible, so that tests can show limits and writes hold
+whatever the number of workers.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = 4
+BROKER_URL = "redis://127.0.0.1:6379/7"  # no worker consumes it: runs stay queued
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def web_workers(transactional_db, settings):
+    """The base URL of gunicorn running the site with WORKERS processes. Data the test
+    writes is committed (transactional_db), so every worker sees it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("several web workers need PostgreSQL (CI always has it)")
+    db = connection.settings_dict
+    port = _free_port()
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "learning_platform.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": BROKER_URL,
+        "PYTHONPATH": str(ROOT),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "learning_platform.wsgi:application",
+            "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"{url}/api/demos/families/", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not start within 30 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
