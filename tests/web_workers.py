@@ -43,11 +43,10 @@ def web_workers(transactional_db, settings):
         "CELERY_BROKER_URL": BROKER_URL,
         "PYTHONPATH": str(ROOT),
     }
+    command = "-m gunicorn learning_platform.wsgi:application --log-level warning".split()
+    command += ["--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "learning_platform.wsgi:application",
-            "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-        ],  # fmt: skip
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
     )
