@@ -8,8 +8,8 @@ from django.apps import apps
 from django.urls import reverse
 
 from lessons.flashcards import scheduling as fc
-from lessons.quizzes import grading as quizzes
 from lessons.models import Rating, StudyPreference
+from lessons.quizzes import grading as quizzes
 
 MODELS = [
     "flashcard",

@@ -1,6 +1,14 @@
 """Helpers for the tests of paths learners own: a small path, the database as a tuple."""
 
-from lessons.authoring.bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
+from lessons.authoring.bundle import (
+    CardSpec,
+    LessonSpec,
+    OptionSpec,
+    PathBundle,
+    QuestionSpec,
+    ResourceSpec,
+)
+from lessons.authoring.services import path_import
 from lessons.models import (
     Flashcard,
     LearningPath,
@@ -10,7 +18,6 @@ from lessons.models import (
     Resource,
     Visibility,
 )
-from lessons.authoring.services import path_import
 
 
 def small_bundle(slug: str = "small") -> PathBundle:

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from lessons.authoring.archive import bundle_from_zip, bundle_to_zip
 from lessons.authoring.bundle import bundle_read
-from lessons.models import LearningPath, Visibility
 from lessons.authoring.selectors import path_bundle
+from lessons.models import LearningPath, Visibility
 from tests.conftest import FIRST_PATH_DIR
 from tests.lessons.authoring.own import database_state, owned_path, small_bundle
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from lessons.flashcards import scheduling as fc
 from lessons.authoring.bundle import bundle_read
+from lessons.authoring.services import path_import
 from lessons.errors import BundleError
+from lessons.flashcards import scheduling as fc
 from lessons.models import (
     Flashcard,
     LearningPath,
@@ -21,7 +22,6 @@ from lessons.models import (
     Resource,
     Review,
 )
-from lessons.authoring.services import path_import
 from tests.conftest import FIRST_PATH_DIR
 
 SMALL = """\

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from lessons.authoring import services
 from lessons.authoring.archive import bundle_to_zip
+from lessons.authoring.selectors import path_bundle
 from lessons.models import (
     Episode,
     LearningPath,
@@ -16,7 +17,6 @@ from lessons.models import (
     Resource,
     Visibility,
 )
-from lessons.authoring.selectors import path_bundle
 from tests.lessons.authoring.own import database_state, outline, owned_path
 
 

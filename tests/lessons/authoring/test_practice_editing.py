@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from lessons.authoring.archive import bundle_from_zip, bundle_to_zip
-from lessons.models import Flashcard, LearningPath, QuizOption, QuizQuestion, Review
 from lessons.authoring.selectors import path_bundle
+from lessons.models import Flashcard, LearningPath, QuizOption, QuizQuestion, Review
 from tests.lessons.authoring.own import database_state, owned_path
 
 

@@ -14,10 +14,10 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from lessons.flashcards import scheduling as fc
 from lessons.authoring.bundle import CardSpec, LessonSpec, PathBundle
-from lessons.models import CardState, Flashcard, Rating, Review, StudyPreference
 from lessons.authoring.services import path_import
+from lessons.flashcards import scheduling as fc
+from lessons.models import CardState, Flashcard, Rating, Review, StudyPreference
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lessons.authoring.bundle import bundle_read
+from lessons.authoring.services import path_import
 from lessons.errors import BundleError
 from lessons.models import Episode
 from lessons.podcast.files import FOLDER
 from lessons.podcast.formats import vtt_read
 from lessons.podcast.script import ScriptError, script_parse
-from lessons.authoring.services import path_import
 from tests.conftest import FIRST_PATH_DIR
 from tests.lessons.authoring.test_bundle import write_bundle
 from tests.lessons.podcast.test_podcast import SHIPPED_MP3, TWO_LINES, ffprobe_duration, need

@@ -9,9 +9,9 @@ from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
 
-from lessons.quizzes import grading as quizzes
 from lessons.markdown import render_markdown
 from lessons.models import QuestionKind, QuizAnswer, QuizAttempt
+from lessons.quizzes import grading as quizzes
 
 pytestmark = pytest.mark.django_db
 

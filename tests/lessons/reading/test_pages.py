@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.authoring.bundle import LessonSpec, PathBundle
-from lessons.models import LearningPath, LessonCompletion, Visibility
 from lessons.authoring.services import path_import
+from lessons.models import LearningPath, LessonCompletion, Visibility
 
 
 def make_path(slug: str, chapters: int, per_chapter: int) -> LearningPath:
