@@ -3,13 +3,9 @@
 from rest_framework.routers import DefaultRouter
 
 from demos.api import DemoRunViewSet, FamilyViewSet
-from lessons.api import PathViewSet
-from lessons.api_study import (
-    FlashcardViewSet,
-    QuizAttemptViewSet,
-    QuizQuestionViewSet,
-    ReviewViewSet,
-)
+from lessons.flashcards.api import FlashcardViewSet, ReviewViewSet
+from lessons.quizzes.api import QuizAttemptViewSet, QuizQuestionViewSet
+from lessons.reading.api import PathViewSet
 
 router = DefaultRouter()
 router.register("paths", PathViewSet, basename="path")

@@ -4,9 +4,9 @@ sign in (sign-up signs in too)."""
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .flashcards import reviews_keep_anonymous
-from .quizzes import attempts_keep_anonymous
-from .services import progress_keep_anonymous
+from .flashcards.scheduling import reviews_keep_anonymous
+from .quizzes.grading import attempts_keep_anonymous
+from .reading.services import progress_keep_anonymous
 
 
 @receiver(user_logged_in)

@@ -25,10 +25,10 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from lessons.archive import bundle_from_zip, bundle_to_zip  # noqa: E402
-from lessons.bundle import bundle_read  # noqa: E402
-from lessons.selectors import path_bundle  # noqa: E402
-from lessons.services import path_clone, path_import, path_import_as_new  # noqa: E402
+from lessons.authoring.archive import bundle_from_zip, bundle_to_zip  # noqa: E402
+from lessons.authoring.bundle import bundle_read  # noqa: E402
+from lessons.authoring.selectors import path_bundle  # noqa: E402
+from lessons.authoring.services import path_clone, path_import, path_import_as_new  # noqa: E402
 
 RUNS = 7
 

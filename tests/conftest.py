@@ -27,8 +27,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def first_path(db):
     """The shipped "How does generative AI work?" path, loaded as `make run` loads it."""
-    from lessons.bundle import bundle_read
-    from lessons.services import path_import
+    from lessons.authoring.bundle import bundle_read
+    from lessons.authoring.services import path_import
 
     path, _ = path_import(bundle=bundle_read(FIRST_PATH_DIR))
     return path

@@ -5,5 +5,5 @@ script.py parses and validates the script; render.py turns it into speech (espea
 ffmpeg); formats.py writes and reads WebVTT, JSON chapters and episode.json; files.py
 reads and writes the bundle's podcast/ folder; services.py and selectors.py write and
 read episodes; http.py answers Range requests; views.py serves the page, the audio and
-the feed; artwork.py draws the cover.
+the feed, at the URLs in urls.py; artwork.py draws the cover.
 """

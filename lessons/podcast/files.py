@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from lessons.errors import BundleError
+
 from .formats import episode_json, vtt_read
 from .script import Script, ScriptError, script_parse
 
@@ -54,8 +56,6 @@ def script_sha256(text: str) -> str:
 
 
 def podcast_read(directory: Path) -> PodcastSpec | None:
-    from lessons.bundle import BundleError  # lessons.bundle imports this module
-
     folder = directory / FOLDER
     if not folder.exists():
         return None

@@ -2,14 +2,14 @@
 
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lessons import selectors as lesson_selectors
-from lessons.models import Episode, LearningPath, Visibility
+from lessons.lookups import readable_path
+from lessons.models import Episode, Visibility
 
 from . import selectors
 from .formats import chapters_json
@@ -19,12 +19,8 @@ from .script import script_parse
 ARTWORK = "img/podcast-artwork.png"
 
 
-def _path(request: HttpRequest, slug: str) -> LearningPath:
-    return get_object_or_404(lesson_selectors.path_readable(user=request.user), slug=slug)
-
-
 def _episode(request: HttpRequest, slug: str) -> Episode:
-    episode = selectors.episode_of(path=_path(request, slug))
+    episode = selectors.episode_of(path=readable_path(request, slug))
     if episode is None:
         raise Http404(_("This path has no podcast episode."))
     return episode
@@ -32,7 +28,7 @@ def _episode(request: HttpRequest, slug: str) -> Episode:
 
 @require_GET
 def episode_page(request: HttpRequest, slug: str) -> HttpResponse:
-    path = _path(request, slug)
+    path = readable_path(request, slug)
     episode = selectors.episode_of(path=path)
     context = {
         "path": path,

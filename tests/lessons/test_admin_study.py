@@ -7,9 +7,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from lessons import flashcards as fc
-from lessons import quizzes
+from lessons.flashcards import scheduling as fc
 from lessons.models import Rating, StudyPreference
+from lessons.quizzes import grading as quizzes
 
 MODELS = [
     "flashcard",

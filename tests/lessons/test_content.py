@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from lessons.bundle import bundle_read
+from lessons.authoring.bundle import bundle_read
 from tests.conftest import FIRST_PATH_DIR
 
 # The seed's table of contents, in its order (../shared/seed/).

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from lessons.models import LearningPath, Lesson, Visibility
-from tests.lessons.own import owned_path
+from tests.lessons.authoring.own import owned_path
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.archive import bundle_to_zip
-from lessons.bundle import bundle_write
+from lessons.authoring.archive import bundle_to_zip
+from lessons.authoring.bundle import bundle_write
+from lessons.authoring.selectors import path_bundle
 from lessons.models import LearningPath
-from lessons.selectors import path_bundle
 
 
 class Command(BaseCommand):

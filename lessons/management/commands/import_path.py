@@ -3,9 +3,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.archive import bundle_from_zip
-from lessons.bundle import BundleError, bundle_read
-from lessons.services import path_import
+from lessons.authoring.archive import bundle_from_zip
+from lessons.authoring.bundle import bundle_read
+from lessons.authoring.services import path_import
+from lessons.errors import BundleError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,419 @@
+"""Flashcards scheduled by FSRS: reads (the study queue, counts, a card's history) and
+writes (recording a review exactly once, keeping an anonymous learner's reviews).
+
+Signed-in learners keep a `CardState` per card (the `fsrs.Card` as JSON) and a `Review`
+per rating. Anonymous learners keep only their list of reviews in the session; their
+card states are rebuilt by replaying it through the same scheduler, which is exact
+because fuzzing is off. On sign-in that list is replayed into the database.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from uuid import UUID
+
+import fsrs
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lessons.models import CardPhase, CardState, Flashcard, LearningPath, Rating, Review
+
+SESSION_REVIEWS = "card_reviews"  # anonymous: [{"card", "rating", "at", "key"}, ...]
+LEARN_AHEAD = timedelta(minutes=20)  # as Anki: a learning step this close is shown now
+
+
+class ReviewRefused(Exception):
+    """A review that cannot be recorded; `status` is the HTTP status to answer with."""
+
+    status = HTTPStatus.BAD_REQUEST
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleReview(ReviewRefused):
+    """The form was rendered before a later review of the same card."""
+
+    status = HTTPStatus.CONFLICT
+
+
+class KeyReused(ReviewRefused):
+    """The idempotency key already recorded a different review."""
+
+    status = HTTPStatus.CONFLICT
+
+
+def desired_retention(*, user: User | AnonymousUser) -> float:
+    pref = getattr(user, "study_preference", None) if user.is_authenticated else None
+    return pref.desired_retention if pref else settings.FSRS_DESIRED_RETENTION
+
+
+def new_cards_per_day(*, user: User | AnonymousUser) -> int:
+    pref = getattr(user, "study_preference", None) if user.is_authenticated else None
+    return pref.new_cards_per_day if pref else settings.FLASHCARDS_NEW_PER_DAY
+
+
+def scheduler_for(*, retention: float) -> fsrs.Scheduler:
+    # No fuzzing: the interval printed on a button is the one the review then gets, and
+    # an anonymous learner's session replays to exactly the same schedule.
+    return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=False)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def fresh_card(card: Flashcard, now: datetime) -> fsrs.Card:
+    return fsrs.Card(card_id=card.id, due=_utc(now))
+
+
+# --- reads -------------------------------------------------------------------------
+
+
+@dataclass
+class Standing:
+    """Where a learner stands with one card."""
+
+    fsrs: fsrs.Card
+    reps: int  # reviews so far; 0 for a new card
+
+    @property
+    def is_new(self) -> bool:
+        return self.reps == 0
+
+    @property
+    def phase(self) -> CardPhase | None:
+        return None if self.is_new else CardPhase(int(self.fsrs.state))
+
+
+@dataclass
+class HistoryRow:
+    reviewed_at: datetime
+    rating: Rating
+    phase: CardPhase
+    interval: timedelta
+    stability: float
+    difficulty: float
+
+    @property
+    def interval_text(self) -> str:
+        return interval_text(self.interval)
+
+
+def _session_reviews(session, path_cards: set[int] | None = None) -> list[dict]:
+    reviews = session.get(SESSION_REVIEWS, [])
+    if path_cards is None:
+        return reviews
+    return [r for r in reviews if r["card"] in path_cards]
+
+
+def _replay(reviews: list[dict], retention: float) -> dict[int, tuple[Standing, list]]:
+    """Session reviews (oldest first) → each card's standing and history."""
+    scheduler = scheduler_for(retention=retention)
+    result: dict[int, tuple[Standing, list]] = {}
+    for item in reviews:
+        at = datetime.fromisoformat(item["at"])
+        standing, history = result.get(item["card"], (None, []))
+        card = standing.fsrs if standing else fsrs.Card(card_id=item["card"], due=_utc(at))
+        card, _log = scheduler.review_card(card, fsrs.Rating(item["rating"]), _utc(at))
+        history = [
+            *history,
+            HistoryRow(
+                reviewed_at=at,
+                rating=Rating(item["rating"]),
+                phase=CardPhase(int(card.state)),
+                interval=card.due - _utc(at),
+                stability=card.stability,
+                difficulty=card.difficulty,
+            ),
+        ]
+        result[item["card"]] = (Standing(card, len(history)), history)
+    return result
+
+
+def standings(*, request, path: LearningPath) -> dict[int, Standing]:
+    """This learner's standing with every card of the path they have reviewed (one
+    query when signed in, none for an anonymous learner)."""
+    if request.user.is_authenticated:
+        return {
+            state.card_id: Standing(fsrs.Card.from_dict(state.fsrs), state.reps)
+            for state in CardState.objects.filter(learner=request.user, card__path=path)
+        }
+    ids = set(path.flashcards.values_list("id", flat=True))
+    replayed = _replay(_session_reviews(request.session, ids), desired_retention(user=request.user))
+    return {card_id: standing for card_id, (standing, _) in replayed.items()}
+
+
+def card_history(*, request, card: Flashcard) -> list[HistoryRow]:
+    """Every review of one card by this learner, oldest first."""
+    if request.user.is_authenticated:
+        return [
+            HistoryRow(
+                reviewed_at=r.reviewed_at,
+                rating=Rating(r.rating),
+                phase=CardPhase(r.phase_after),
+                interval=r.due_after - r.reviewed_at,
+                stability=r.stability_after,
+                difficulty=r.difficulty_after,
+            )
+            for r in Review.objects.filter(learner=request.user, card=card)
+        ]
+    replayed = _replay(
+        _session_reviews(request.session, {card.id}), settings.FSRS_DESIRED_RETENTION
+    )
+    return replayed.get(card.id, (None, []))[1]
+
+
+def _new_seen_today(*, request, path: LearningPath, now: datetime) -> int:
+    """Cards of the path whose first review was today (the server's day)."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    if request.user.is_authenticated:
+        return Review.objects.filter(
+            learner=request.user, card__path=path, phase_before__isnull=True, reviewed_at__gte=start
+        ).count()
+    ids = set(path.flashcards.values_list("id", flat=True))
+    first: dict[int, datetime] = {}
+    for item in _session_reviews(request.session, ids):
+        first.setdefault(item["card"], datetime.fromisoformat(item["at"]))
+    return sum(1 for at in first.values() if at >= start)
+
+
+@dataclass
+class StudyQueue:
+    """A study session: cards due now (oldest first), then today's new cards."""
+
+    cards_all: list[Flashcard]  # every card of the path, in its order
+    due: list[Flashcard]
+    new: list[Flashcard]
+    standings: dict[int, Standing]
+    counts: dict[str, int]  # new (left today), learning, due (in review)
+    next_due: datetime | None  # when the next scheduled card comes due, if none now
+    held_back: int = 0  # unseen cards past today's new-card limit
+
+    @property
+    def cards(self) -> list[Flashcard]:
+        return self.due + self.new
+
+    def standing(self, card: Flashcard, now: datetime) -> Standing:
+        return self.standings.get(card.id) or Standing(fresh_card(card, now), 0)
+
+
+def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> StudyQueue:
+    """The learner's queue for a path. Due cards come first, by due time; then unseen
+    cards in the path's order, at most the learner's new-cards-per-day less those
+    already started today. When nothing else is left, learning steps due within
+    `LEARN_AHEAD` are shown early, as Anki does. Four queries when signed in (cards,
+    states, study settings, today's new cards), whatever the number of cards."""
+    now = now or timezone.now()
+    cards = list(path.flashcards.select_related("lesson"))
+    for card in cards:  # their links need the path's slug: no query per card
+        card.path = path
+        if card.lesson:
+            card.lesson.path = path
+    known = standings(request=request, path=path)
+    due, waiting, unseen = [], [], []
+    for card in cards:
+        standing = known.get(card.id)
+        if standing is None:
+            unseen.append(card)
+        elif standing.fsrs.due <= now:
+            due.append(card)
+        else:
+            waiting.append(card)
+    due.sort(key=lambda card: known[card.id].fsrs.due)
+    left = max(
+        0,
+        new_cards_per_day(user=request.user) - _new_seen_today(request=request, path=path, now=now),
+    )
+    new = unseen[:left]
+    if not due and not new:
+        soon = [
+            c
+            for c in waiting
+            if known[c.id].fsrs.due <= now + LEARN_AHEAD and known[c.id].phase != CardPhase.REVIEW
+        ]
+        due = sorted(soon, key=lambda card: known[card.id].fsrs.due)
+    learning = sum(
+        1 for s in known.values() if s.phase in (CardPhase.LEARNING, CardPhase.RELEARNING)
+    )
+    in_review = sum(1 for c in due if known[c.id].phase == CardPhase.REVIEW)
+    later = [known[c.id].fsrs.due for c in waiting if c not in due]
+    return StudyQueue(
+        cards_all=cards,
+        due=due,
+        new=new,
+        standings=known,
+        counts={"new": len(new), "learning": learning, "due": in_review},
+        next_due=min(later) if later and not due and not new else None,
+        held_back=len(unseen) - len(new),
+    )
+
+
+@dataclass
+class Choice:
+    rating: Rating
+    interval: timedelta
+
+    @property
+    def interval_text(self) -> str:
+        return interval_text(self.interval)
+
+
+def rating_choices(*, standing: Standing, retention: float, now: datetime) -> list[Choice]:
+    """The four ratings with the interval each would give, exactly as `review_record`
+    would compute it now."""
+    scheduler = scheduler_for(retention=retention)
+    choices = []
+    for rating in Rating:
+        card, _log = scheduler.review_card(standing.fsrs, fsrs.Rating(rating), _utc(now))
+        choices.append(Choice(rating=rating, interval=card.due - _utc(now)))
+    return choices
+
+
+def interval_text(interval: timedelta) -> str:
+    """An interval as a learner reads it on a button: "10 min", "3 d", "2.1 mo"."""
+    minutes = interval.total_seconds() / 60
+    if minutes < 60:
+        return _("%(n)d min") % {"n": max(1, round(minutes))}
+    hours = minutes / 60
+    if hours < 24:
+        return _("%(n)d h") % {"n": round(hours)}
+    days = hours / 24
+    if days < 30:
+        return _("%(n)d d") % {"n": round(days)}
+    if days < 365:
+        return _("%(n).1f mo") % {"n": days / 30}
+    return _("%(n).1f y") % {"n": days / 365}
+
+
+# --- writes ------------------------------------------------------------------------
+
+
+def review_record(
+    *,
+    learner: User,
+    card: Flashcard,
+    rating: Rating,
+    key: UUID,
+    expected_reps: int | None = None,
+    now: datetime | None = None,
+) -> tuple[Review, bool]:
+    """Record one rating of a card and reschedule it with FSRS, exactly once per key.
+
+    The same key sent again (a double click, a retry, the API) returns the review it
+    first recorded, with `created` False. `expected_reps`, sent by the study form, is
+    the number of reviews the form was rendered after; if another review came first
+    (a second tab) the form is stale and nothing is written. The card's state row is
+    locked for the duration, so concurrent submissions are serialized.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        existing = _review_by_key(learner, key, card, rating)
+        if existing:
+            return existing, False
+        state, _created = CardState.objects.get_or_create(
+            learner=learner,
+            card=card,
+            defaults={
+                "fsrs": fresh_card(card, now).to_dict(),
+                "phase": CardPhase.LEARNING,
+                "due": now,
+            },
+        )
+        state = CardState.objects.select_for_update().get(id=state.id)
+        existing = _review_by_key(learner, key, card, rating)  # committed while we waited
+        if existing:
+            return existing, False
+        if expected_reps is not None and state.reps != expected_reps:
+            raise StaleReview(
+                _("This card was rated in the meantime (another tab?). Nothing was changed.")
+            )
+        before = fsrs.Card.from_dict(state.fsrs)
+        retention = desired_retention(user=learner)
+        after, _log = scheduler_for(retention=retention).review_card(
+            before, fsrs.Rating(rating), _utc(now)
+        )
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(
+                    learner=learner,
+                    card=card,
+                    key=key,
+                    rating=rating,
+                    reviewed_at=now,
+                    phase_before=int(before.state) if state.reps else None,
+                    phase_after=int(after.state),
+                    due_after=after.due,
+                    stability_after=after.stability,
+                    difficulty_after=after.difficulty,
+                )
+        except IntegrityError:  # the key was used for another card in a parallel request
+            raise KeyReused(_("This review key was already used.")) from None
+        state.fsrs, state.phase, state.due = after.to_dict(), int(after.state), after.due
+        state.reps += 1
+        state.save(update_fields=["fsrs", "phase", "due", "reps", "updated_at"])
+    return review, True
+
+
+def _review_by_key(learner: User, key: UUID, card: Flashcard, rating: Rating) -> Review | None:
+    existing = Review.objects.filter(learner=learner, key=key).first()
+    if existing and (existing.card_id, existing.rating) != (card.id, rating):
+        raise KeyReused(_("This review key was already used for a different review."))
+    return existing
+
+
+def review_record_anonymous(
+    *,
+    session,
+    card: Flashcard,
+    rating: Rating,
+    key: UUID,
+    expected_reps: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Record an anonymous learner's rating in their session, once per key. Returns
+    whether it was recorded now (False: the key was seen before)."""
+    now = now or timezone.now()
+    reviews = session.get(SESSION_REVIEWS, [])
+    for item in reviews:
+        if item["key"] == str(key):
+            if (item["card"], item["rating"]) != (card.id, int(rating)):
+                raise KeyReused(_("This review key was already used for a different review."))
+            return False
+    reps = sum(1 for item in reviews if item["card"] == card.id)
+    if expected_reps is not None and reps != expected_reps:
+        raise StaleReview(
+            _("This card was rated in the meantime (another tab?). Nothing was changed.")
+        )
+    item = {"card": card.id, "rating": int(rating), "at": now.isoformat(), "key": str(key)}
+    session[SESSION_REVIEWS] = [*reviews, item]
+    return True
+
+
+def reviews_keep_anonymous(*, session, learner: User) -> None:
+    """On sign-up or sign-in, replay the session's reviews into the learner's schedule.
+    Cards the learner already studied while signed in keep their own history."""
+    reviews = session.pop(SESSION_REVIEWS, [])
+    if not reviews:
+        return
+    cards = Flashcard.objects.in_bulk({item["card"] for item in reviews})
+    studied = set(
+        CardState.objects.filter(learner=learner, card_id__in=cards).values_list(
+            "card_id", flat=True
+        )
+    )
+    for item in reviews:
+        card = cards.get(item["card"])
+        if card is None or card.id in studied:
+            continue
+        review_record(
+            learner=learner,
+            card=card,
+            rating=Rating(item["rating"]),
+            key=UUID(item["key"]),
+            now=datetime.fromisoformat(item["at"]),
+        )

@@ -1,0 +1,232 @@
+"""Flashcard screens: the deck, the study session, a card's history, the Anki export and
+the learner's study settings, and the deck editor. htmx requests get the `study-card`
+partial; every form also works as a plain POST followed by a redirect."""
+
+import uuid
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lessons.lookups import editable_path, readable_path
+from lessons.markdown import render_markdown
+from lessons.models import Flashcard, LearningPath, Lesson, Rating, StudyPreference
+from lessons.reading.selectors import lesson_tree, tree_in_order
+
+from . import scheduling as fc
+from . import services
+from .anki import deck_apkg
+from .forms import CardForm, PreferenceForm, ReviewForm
+
+
+def _preference_form(request: HttpRequest, data=None) -> PreferenceForm:
+    """The learner's settings, or the site's defaults until they save their own."""
+    pref = StudyPreference.objects.filter(learner=request.user).first() or StudyPreference(
+        learner=request.user,
+        desired_retention=settings.FSRS_DESIRED_RETENTION,
+        new_cards_per_day=settings.FLASHCARDS_NEW_PER_DAY,
+    )
+    return PreferenceForm(data, instance=pref)
+
+
+def _face(text: str) -> str:
+    return render_markdown(text).html
+
+
+def _study_context(request, path, *, show: Flashcard | None = None, error: str = "") -> dict:
+    """What the study card shows: the queue's first card (front), or `show` flipped."""
+    now = timezone.now()
+    queue = fc.study_queue(request=request, path=path, now=now)
+    card = show or (queue.cards[0] if queue.cards else None)
+    context = {"path": path, "queue": queue, "card": card, "flipped": show is not None}
+    context["error"] = error
+    if card is not None:
+        standing = queue.standing(card, now)
+        context.update(
+            standing=standing,
+            front=_face(card.front),
+            back=_face(card.back),
+            key=uuid.uuid4(),
+            choices=fc.rating_choices(
+                standing=standing, retention=fc.desired_retention(user=request.user), now=now
+            ),
+        )
+    return context
+
+
+@require_GET
+def deck(request: HttpRequest, slug: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    queue = fc.study_queue(request=request, path=path)
+    cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
+    form = _preference_form(request) if request.user.is_authenticated else None
+    context = {"path": path, "queue": queue, "cards": cards, "form": form}
+    return render(request, "lessons/flashcards.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def study(request: HttpRequest, slug: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    template = "lessons/study.html#study-card" if request.htmx else "lessons/study.html"
+    if request.method == "GET":
+        show = None
+        if "show" in request.GET:  # the flip: this card's answer side
+            card_id = request.GET["show"]
+            show = path.flashcards.filter(id=card_id).first() if card_id.isdigit() else None
+            if show is None:
+                raise Http404(_("No such card in this path."))
+        return render(request, template, _study_context(request, path, show=show))
+
+    error, status = _review(request, path)
+    if not error:
+        if not request.htmx:
+            return redirect("path_flashcards_study", slug=path.slug)
+        return render(request, template, _study_context(request, path))
+    return render(request, template, _study_context(request, path, error=error), status=status)
+
+
+def _review(request: HttpRequest, path: LearningPath) -> tuple[str, HTTPStatus]:
+    """Record the posted rating; returns an error message ("" when recorded) and the
+    status to answer it with."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        message = _("That rating was not understood: choose Again, Hard, Good or Easy.")
+        return message, HTTPStatus.BAD_REQUEST
+    card = path.flashcards.filter(id=form.cleaned_data["card"]).first()
+    if card is None:
+        return _("That card is not part of this path."), HTTPStatus.BAD_REQUEST
+    try:
+        _record(request, card, form.cleaned_data)
+    except fc.ReviewRefused as refused:
+        return refused.message, refused.status
+    return "", HTTPStatus.OK
+
+
+def _record(request, card: Flashcard, data: dict) -> None:
+    common = {
+        "card": card,
+        "rating": Rating(data["rating"]),
+        "key": data["key"],
+        "expected_reps": data["reps"],
+    }
+    if request.user.is_authenticated:
+        fc.review_record(learner=request.user, **common)
+    else:
+        fc.review_record_anonymous(session=request.session, **common)
+
+
+@require_GET
+def card_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    card = get_object_or_404(path.flashcards.select_related("lesson"), key=key)
+    context = {
+        "path": path,
+        "card": card,
+        "front": _face(card.front),
+        "back": _face(card.back),
+        "history": fc.card_history(request=request, card=card),
+    }
+    return render(request, "lessons/card.html", context)
+
+
+@require_GET
+def anki_export(request: HttpRequest, slug: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    response = HttpResponse(deck_apkg(path=path), content_type="application/apkg")
+    response["Content-Disposition"] = f'attachment; filename="{path.slug}.apkg"'
+    return response
+
+
+@require_POST
+@login_required
+def preferences(request: HttpRequest, slug: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    form = _preference_form(request, request.POST)
+    if form.is_valid():
+        form.save()
+        return redirect("path_flashcards", slug=path.slug)
+    queue = fc.study_queue(request=request, path=path)
+    cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
+    context = {"path": path, "queue": queue, "cards": cards, "form": form}
+    return render(request, "lessons/flashcards.html", context, status=HTTPStatus.BAD_REQUEST)
+
+
+# --- the deck editor (the path's owner and staff) ----------------------------------
+
+
+def _lesson_choices(path: LearningPath) -> tuple[list[tuple[int, str]], dict[int, Lesson]]:
+    ordered = tree_in_order(lesson_tree(path=path))
+    lessons = {node.lesson.id: node.lesson for node in ordered}
+    return [(node.lesson.id, f"{node.number} {node.lesson.title}") for node in ordered], lessons
+
+
+def _card_form(card, lessons, data=None) -> CardForm:
+    initial = {"lesson": card.lesson_id, "front": card.front, "back": card.back}
+    return CardForm(data, initial=initial, lessons=lessons, prefix=f"card-{card.pk}")
+
+
+def _cards_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=None):
+    """The deck editor; `failed` is (card, its form) to show again with its errors."""
+    choices, _lessons = _lesson_choices(path)
+    cards = list(path.flashcards.select_related("lesson").order_by("position", "id"))
+    for card in cards:  # shown as learners see it, math and all
+        card.front_html = render_markdown(card.front).html
+    forms = [
+        failed[1] if failed and failed[0].pk == card.pk else _card_form(card, choices)
+        for card in cards
+    ]
+    context = {
+        "path": path,
+        "cards": list(zip(cards, forms, strict=True)),
+        "failed_id": failed[0].pk if failed else None,
+        "add_form": add_form or CardForm(lessons=choices, prefix="new"),
+    }
+    return render(request, "lessons/edit_cards.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def cards_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the path's cards to edit; POST adds one."""
+    path = editable_path(request, slug)
+    if request.method == "GET":
+        return _cards_page(request, path)
+    choices, lessons = _lesson_choices(path)
+    form = CardForm(request.POST, lessons=choices, prefix="new")
+    if not form.is_valid():
+        return _cards_page(request, path, add_form=form, status=HTTPStatus.BAD_REQUEST)
+    data = form.cleaned_data
+    services.card_add(
+        path=path, lesson=lessons[data["lesson"]], front=data["front"], back=data["back"]
+    )
+    messages.success(request, _("Card added."))
+    return redirect("cards_edit", slug=path.slug)
+
+
+@require_POST
+def card_update(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
+    path = editable_path(request, slug)
+    card = get_object_or_404(path.flashcards, pk=card_id)
+    choices, lessons = _lesson_choices(path)
+    form = _card_form(card, choices, request.POST)
+    if not form.is_valid():
+        return _cards_page(request, path, failed=(card, form), status=HTTPStatus.BAD_REQUEST)
+    data = form.cleaned_data
+    services.card_update(
+        card=card, lesson=lessons[data["lesson"]], front=data["front"], back=data["back"]
+    )
+    messages.success(request, _("Card saved."))
+    return redirect("cards_edit", slug=path.slug)
+
+
+@require_POST
+def card_delete(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
+    path = editable_path(request, slug)
+    services.card_delete(card=get_object_or_404(path.flashcards, pk=card_id))
+    messages.success(request, _("Card deleted."))
+    return redirect("cards_edit", slug=path.slug)

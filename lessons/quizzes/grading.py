@@ -1,0 +1,231 @@
+"""Quizzes: reads (an attempt's order, its review, a learner's history) and writes
+(starting an attempt, recording an answer once, finishing).
+
+Scoring. A single-answer question earns 1 point when the one correct option is chosen,
+else 0. A multiple-answer question earns partial credit:
+``max(0, (correct chosen - wrong chosen) / number of correct options)``, so choosing
+every option earns nothing more than guessing blindly, and one slip among several right
+choices costs part of the point, not all of it. An attempt's score is the sum of its
+points out of the number of questions; unanswered questions earn 0.
+
+Order. Each attempt draws a random seed. The seed shuffles the questions once, at the
+start (stored in `question_ids`), and the options of each question every time they are
+shown, always to the same order: a reload shows the same quiz, a retake a new one.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lessons.models import (
+    LearningPath,
+    QuestionKind,
+    QuizAnswer,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+)
+
+SESSION_ATTEMPTS = "quiz_attempts"  # anonymous learners' attempt ids
+
+SCORING_RULE = _(
+    "One point per question. On questions with several right answers, each right option you "
+    "choose earns its share of the point and each wrong one takes a share away, never below "
+    "zero: points = max(0, (right chosen − wrong chosen) ÷ number of right options)."
+)
+
+
+class AnswerRefused(Exception):
+    """An answer that cannot be recorded; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = HTTPStatus.BAD_REQUEST):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def answer_points(*, kind: str, chosen: set[int], correct: set[int]) -> float:
+    """The points (0 to 1) a set of chosen option ids earns; see the module docstring."""
+    if kind == QuestionKind.SINGLE:
+        return 1.0 if chosen == correct else 0.0
+    right, wrong = len(chosen & correct), len(chosen - correct)
+    return max(0.0, (right - wrong) / len(correct))
+
+
+# --- reads -------------------------------------------------------------------------
+
+
+def attempts_of(*, request, path: LearningPath) -> QuerySet[QuizAttempt]:
+    """This learner's attempts at a path's quiz, newest first: their own when signed
+    in, the ones listed in the session otherwise."""
+    if request.user.is_authenticated:
+        return QuizAttempt.objects.filter(path=path, learner=request.user)
+    ids = request.session.get(SESSION_ATTEMPTS, [])
+    return QuizAttempt.objects.filter(path=path, learner__isnull=True, id__in=ids)
+
+
+def attempt_owned(*, request, path: LearningPath, attempt_id: int) -> QuizAttempt | None:
+    """One of this learner's attempts, or None: another learner's attempt is not found."""
+    return attempts_of(request=request, path=path).filter(id=attempt_id).first()
+
+
+def user_attempts(*, user: User | AnonymousUser) -> QuerySet[QuizAttempt]:
+    """For the API: a signed-in learner's attempts on every path."""
+    return (
+        QuizAttempt.objects.filter(learner=user)
+        if user.is_authenticated
+        else QuizAttempt.objects.none()
+    )
+
+
+def best_score(attempts) -> QuizAttempt | None:
+    finished = [a for a in attempts if a.finished_at is not None]
+    return max(finished, key=lambda a: (a.score, -a.id), default=None)
+
+
+def options_in_order(*, attempt: QuizAttempt, question: QuizQuestion) -> list[QuizOption]:
+    """The question's options in this attempt's order (uses prefetched options)."""
+    options = sorted(question.options.all(), key=lambda option: (option.position, option.id))
+    random.Random(f"{attempt.seed}:{question.id}").shuffle(options)
+    return options
+
+
+def questions_in_order(*, attempt: QuizAttempt) -> list[QuizQuestion]:
+    """The attempt's questions in its order, with options and lessons (three queries).
+    Questions deleted from the path since the attempt started are left out."""
+    questions = QuizQuestion.objects.filter(id__in=attempt.question_ids).select_related(
+        "lesson__path"
+    )
+    by_id = {q.id: q for q in questions.prefetch_related("options")}
+    return [by_id[i] for i in attempt.question_ids if i in by_id]
+
+
+@dataclass
+class ReviewedQuestion:
+    """One question as the score page and the feedback show it."""
+
+    number: int
+    question: QuizQuestion
+    options: list[QuizOption]
+    answer: QuizAnswer | None
+    chosen: set[int]
+
+    @property
+    def correct(self) -> set[int]:
+        return {o.id for o in self.options if o.correct}
+
+    @property
+    def points(self) -> float:
+        return self.answer.points if self.answer else 0.0
+
+    @property
+    def verdict(self) -> str:
+        if self.answer is None:
+            return "unanswered"
+        return "right" if self.points == 1 else ("partial" if self.points > 0 else "wrong")
+
+
+def attempt_review(*, attempt: QuizAttempt) -> list[ReviewedQuestion]:
+    """Every question of the attempt with the learner's answer (five queries)."""
+    answers = {a.question_id: a for a in attempt.answers.prefetch_related("chosen")}
+    rows = []
+    for number, question in enumerate(questions_in_order(attempt=attempt), start=1):
+        answer = answers.get(question.id)
+        rows.append(
+            ReviewedQuestion(
+                number=number,
+                question=question,
+                options=options_in_order(attempt=attempt, question=question),
+                answer=answer,
+                chosen={o.id for o in answer.chosen.all()} if answer else set(),
+            )
+        )
+    return rows
+
+
+# --- writes ------------------------------------------------------------------------
+
+
+def attempt_start(*, request, path: LearningPath) -> QuizAttempt:
+    """Start a new attempt with a fresh shuffle of the path's questions."""
+    seed = secrets.randbits(48)
+    ids = list(path.quiz_questions.values_list("id", flat=True))
+    random.Random(seed).shuffle(ids)
+    learner = request.user if request.user.is_authenticated else None
+    attempt = QuizAttempt.objects.create(path=path, learner=learner, seed=seed, question_ids=ids)
+    if learner is None:
+        request.session[SESSION_ATTEMPTS] = [*request.session.get(SESSION_ATTEMPTS, []), attempt.id]
+    return attempt
+
+
+@transaction.atomic
+def answer_record(*, attempt: QuizAttempt, question_id: int, option_ids: list[int]) -> QuizAnswer:
+    """Record the learner's answer to one question of an attempt, once.
+
+    Refused, changing nothing: a finished attempt (409), a question already answered
+    (409), a question not in the attempt, no option, an option of another question, or
+    several options on a single-answer question (400). The attempt row is locked, so
+    two submissions of the same answer are serialized and the second is refused. The
+    attempt finishes by itself when its last question is answered.
+    """
+    attempt = QuizAttempt.objects.select_for_update().get(id=attempt.id)
+    if attempt.finished_at is not None:
+        raise AnswerRefused(
+            _("This attempt is finished: start a new one to try again."), HTTPStatus.CONFLICT
+        )
+    if question_id not in attempt.question_ids:
+        raise AnswerRefused(_("That question is not part of this attempt."))
+    if attempt.answers.filter(question_id=question_id).exists():
+        raise AnswerRefused(
+            _("You already answered this question in this attempt."), HTTPStatus.CONFLICT
+        )
+    if not option_ids:
+        raise AnswerRefused(_("Choose an answer first."))
+    question = QuizQuestion.objects.get(id=question_id)
+    options = list(QuizOption.objects.filter(question=question, id__in=option_ids))
+    if len(options) != len(set(option_ids)):
+        raise AnswerRefused(_("One of the chosen options does not belong to this question."))
+    if question.kind == QuestionKind.SINGLE and len(options) > 1:
+        raise AnswerRefused(_("This question has one right answer: choose one option."))
+    correct = set(question.options.filter(correct=True).values_list("id", flat=True))
+    points = answer_points(kind=question.kind, chosen={o.id for o in options}, correct=correct)
+    try:
+        with transaction.atomic():
+            answer = QuizAnswer.objects.create(attempt=attempt, question=question, points=points)
+    except IntegrityError:
+        raise AnswerRefused(
+            _("You already answered this question in this attempt."), HTTPStatus.CONFLICT
+        ) from None
+    answer.chosen.set(options)
+    if attempt.answers.count() == len(attempt.question_ids):
+        _finish(attempt)
+    return answer
+
+
+@transaction.atomic
+def attempt_finish(*, attempt: QuizAttempt) -> QuizAttempt:
+    """Finish an attempt now; unanswered questions earn nothing. Finishing twice is
+    the same as once."""
+    attempt = QuizAttempt.objects.select_for_update().get(id=attempt.id)
+    if attempt.finished_at is None:
+        _finish(attempt)
+    return attempt
+
+
+def _finish(attempt: QuizAttempt) -> None:
+    attempt.score = sum(attempt.answers.values_list("points", flat=True))
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["score", "finished_at"])
+
+
+def attempts_keep_anonymous(*, session, learner: User) -> None:
+    """On sign-up or sign-in, the session's quiz attempts become the learner's."""
+    ids = session.pop(SESSION_ATTEMPTS, [])
+    if ids:
+        QuizAttempt.objects.filter(id__in=ids, learner__isnull=True).update(learner=learner)

@@ -1,0 +1,103 @@
+"""One function view per screen: parse → selector/service → render. htmx requests get
+the named partial of the same template."""
+
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lessons.flashcards import scheduling as flashcards
+from lessons.lookups import readable_path
+from lessons.markdown import render_markdown
+from lessons.quizzes import grading as quizzes
+
+from . import selectors, services
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    paths = selectors.paths_with_progress(request=request)
+    return render(request, "lessons/home.html", {"paths": paths})
+
+
+@require_GET
+def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    reading = selectors.path_reading(request=request, path=path)
+    context = {
+        "path": path,
+        "tree": reading.tree,
+        "completed": reading.completed,
+        "progress": reading.progress,
+        "can_edit": selectors.path_can_edit(user=request.user, path=path),
+    }
+    context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
+    context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
+    return render(request, "lessons/path.html", context)
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> HttpResponse:
+    path = readable_path(request, path_slug)
+    reading = selectors.path_reading(request=request, path=path)
+    ordered = reading.ordered
+    index = next((i for i, n in enumerate(ordered) if n.lesson.slug == lesson_slug), None)
+    if index is None:
+        raise Http404(_("No such lesson in this path."))
+    node = ordered[index]
+    context = {
+        "path": path,
+        "tree": reading.tree,
+        "node": node,
+        "lesson": node.lesson,
+        "rendered": render_markdown(node.lesson.body),
+        "previous": ordered[index - 1].lesson if index > 0 else None,
+        "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
+        "completed": reading.completed,
+        "progress": reading.progress,
+        "can_edit": selectors.path_can_edit(user=request.user, path=path),
+    }
+    return render(request, "lessons/lesson.html", context)
+
+
+@require_POST
+def lesson_complete(request: HttpRequest, path_slug: str, lesson_slug: str) -> HttpResponse:
+    path = readable_path(request, path_slug)
+    lesson = get_object_or_404(path.lessons, slug=lesson_slug)
+    services.lesson_complete(request=request, lesson=lesson)
+    if not request.htmx:
+        return redirect(lesson.get_absolute_url(), permanent=False)
+    reading = selectors.path_reading(request=request, path=path)
+    context = {
+        "path": path,
+        "lesson": lesson,
+        "completed": reading.completed,
+        "progress": reading.progress,
+    }
+    return render(request, "lessons/lesson.html#lesson-progress", context)
+
+
+@require_GET
+def resources(request: HttpRequest, slug: str) -> HttpResponse:
+    path = readable_path(request, slug)
+    return render(
+        request, "lessons/resources.html", {"path": path, "resources": path.resources.all()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)  # signs in, which keeps the session's progress
+        target = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(target if safe else "home")  # never off-site ("open redirect")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
