@@ -8,33 +8,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from . import drawing, selectors
+from . import selectors
+from .presenters import presenter_for, presenters
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "static" / "demos" / "samples"
 
+# Every family's digits checkpoints, those scored by a likelihood first:
 # (key in evaluation.json "digits", what the page calls it, checkpoint, Lab family)
-MODELS = [
-    (
-        "autoregressive",
-        _("Transformer (pixel by pixel)"),
-        "autoregressive-digits",
-        "autoregressive",
-    ),
-    ("vae", _("VAE, 2-D latent"), "vae-digits", "vae"),
-    ("vae-z16", _("VAE, 16-D latent"), "vae-digits-z16", "vae"),
-    ("flow", _("Normalizing flow"), "flow-digits", "flow"),
-    ("gan", _("GAN"), "gan-digits", "gan"),
-    ("diffusion", _("Diffusion (DDIM, 50 steps)"), "diffusion-digits", "diffusion"),
-]
+COMPARED = sorted(presenters(), key=lambda p: not p.likelihood)
+MODELS = [(m.key, m.title, m.checkpoint, p.family) for p in COMPARED for m in p.compare_models]
 # The parameters that draw 16 digits from each checkpoint (manage.py demo_samples).
-SAMPLE_PARAMS = {
-    "autoregressive-digits": {"dataset": "digits", "n": 16},
-    "vae-digits": {"mode": "sample", "latent_dim": 2, "n": 16},
-    "vae-digits-z16": {"mode": "sample", "latent_dim": 16, "n": 16},
-    "flow-digits": {"dataset": "digits", "n": 16},
-    "gan-digits": {"dataset": "digits", "n": 16},
-    "diffusion-digits": {"sampler": "ddim", "num_inference_steps": 50, "n": 16},
-}
+SAMPLE_PARAMS = {m.checkpoint: m.sample_params for p in COMPARED for m in p.compare_models}
 
 COLUMNS = [
     (
@@ -116,32 +100,16 @@ def compare_context() -> dict:
         for key, title, checkpoint, family in MODELS
         if (SAMPLES_DIR / f"{checkpoint}.png").exists()
     ]
-    plot, plot_summary, plot_guidance = None, "", None
-    # the labelled table at the default guidance: how the row above and the Lab sample
-    steps_key = "diffusion_steps_fid_guided"
-    if ev and steps_key not in ev:
-        steps_key = "diffusion_steps_fid"  # an evaluation from before the labelled table
-    if ev and steps_key in ev:
-        fid = ev[steps_key]["fid"]
-        if steps_key == "diffusion_steps_fid_guided":
-            plot_guidance = ev[steps_key]["guidance_scale"]
-        series = {}
-        for sampler in ("ddpm", "ddim"):
-            pts = sorted(
-                (int(k.split("-")[1]), v) for k, v in fid.items() if k.startswith(sampler + "-")
-            )
-            series[sampler.upper()] = pts
-        plot = drawing.line_plot(series, x_label="sampling steps", y_label="digits-FID")
-        plot_summary = _steps_summary(series)
+    extras = {}
+    for p in COMPARED:
+        extras |= p.compare_context(ev)
     return {
         "evaluation": ev,
         "rows": rows,
         "columns": COLUMNS,
         "grids": grids,
-        "steps_plot": plot,
-        "steps_summary": plot_summary,
-        "steps_guidance": plot_guidance,
         "baselines": (ev or {}).get("baselines"),
+        **extras,
     }
 
 
@@ -151,25 +119,11 @@ def _thousands(n: int | None) -> str | None:
 
 def thumbnail(family: str) -> str | None:
     """A static path to 16 digits drawn by the family, when demo_samples has run."""
-    for _key, _title, checkpoint, fam in MODELS:
-        if fam == family and (SAMPLES_DIR / f"{checkpoint}.png").exists():
-            return f"demos/samples/{checkpoint}.png"
+    for m in presenter_for(family).compare_models:
+        if (SAMPLES_DIR / f"{m.checkpoint}.png").exists():
+            return f"demos/samples/{m.checkpoint}.png"
     return None
 
 
 def _ms(seconds: float | None) -> str | None:
     return None if seconds is None else f"{1000 * seconds:.1f}"
-
-
-def _steps_summary(series: dict[str, list[tuple[int, float]]]) -> str:
-    """One sentence that says what the measured curve shows, whichever way it goes."""
-    parts = []
-    for name, pts in series.items():
-        if len(pts) >= 2:
-            (s0, f0), (s1, f1) = pts[0], pts[-1]
-            parts.append(f"{name} goes from {f0:.1f} at {s0} steps to {f1:.1f} at {s1}")
-    few = {name: pts[0][1] for name, pts in series.items() if pts}
-    if len(few) == 2:
-        best = min(few, key=few.get)
-        parts.append(f"at the fewest steps {best} is ahead")
-    return "Measured here: " + "; ".join(parts) + "." if parts else ""

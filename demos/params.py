@@ -4,8 +4,9 @@ Bounds, types and defaults are ``generators``' (``families()`` / ``params.valida
 so the page, the API and the sampler agree. Rules that tie two parameters together
 also live in the generators; most of them are checked before a family's ``demo``
 loads its model, so ``parameters_check`` runs the demo with a loader that stops
-there. The three rules checked only after loading are repeated here, so a learner gets
-the message on the form rather than in a failed run (which stays the backstop).
+there. The three rules checked only after loading are repeated by the family's
+presenter (``form_check``), so a learner gets the message on the form rather than in a
+failed run (which stays the backstop).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import functools
 import hashlib
 import json
 from pathlib import Path
+
+from .presenters import presenter_for
 
 SEED_MAX = 2**63 - 1
 
@@ -42,7 +45,6 @@ def parameters_check(*, family: str, params: dict, seed: int) -> dict:
     import torch
 
     import generators
-    from generators import store
     from generators.params import ParameterError, validate
 
     if family not in generators.REGISTRY:
@@ -56,22 +58,7 @@ def parameters_check(*, family: str, params: dict, seed: int) -> dict:
         module.demo(_refuse_load, dict(clean), None, torch.device("cpu"), None)
     except _ModelWouldLoad:
         pass
-    if family == "autoregressive":
-        if clean["dataset"] == "digits" and clean["strategy"] == "beam":
-            raise ParameterError("strategy", "strategy beam is for text; use sample or greedy")
-        if clean["dataset"] == "text" and clean["prompt"]:
-            try:
-                known = set(store.read_meta("autoregressive-text")["config"]["chars"])
-            except FileNotFoundError:
-                known = None  # no text model yet: the run will say so
-            unknown = sorted({c for c in clean["prompt"] if known is not None and c not in known})
-            if unknown:
-                raise ParameterError(
-                    "prompt",
-                    f"prompt contains characters the model never saw: {''.join(unknown)!r}",
-                )
-    if family == "vae" and clean["mode"] == "grid" and clean["latent_dim"] != 2:
-        raise ParameterError("mode", "mode grid needs latent_dim 2")
+    presenter_for(family).form_check(clean)
     return clean
 
 

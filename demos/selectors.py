@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from .models import DemoRun
+from .presenters import presenter_for
 from .services import runs_reap
 
 RECENT = 8
@@ -96,23 +97,19 @@ def checkpoint_parameters(name: str) -> int | None:
 
 def checkpoint_name(family: str, params: dict) -> str:
     """Which shipped checkpoint answers a run with these parameters."""
-    if family == "vae":
-        return "vae-digits" if params.get("latent_dim", 2) == 2 else "vae-digits-z16"
-    if family == "diffusion":
-        return "diffusion-digits"
-    return f"{family}-{params.get('dataset', 'digits')}"
+    return presenter_for(family).checkpoint(params)
 
 
 def quality(*, family: str, params: dict) -> list[tuple[str, str]]:
     """The model's measured quality as (label, value) lines, from the evaluation when
     it exists, else from the checkpoint's own held-out slice."""
     ev = evaluation() or {}
-    name = checkpoint_name(family, params)
-    dataset = params.get("dataset", "digits")
+    presenter = presenter_for(family)
+    name = presenter.checkpoint(params)
     lines: list[tuple[str, str]] = []
     digits = ev.get("digits", {})
-    key = {"vae-digits-z16": "vae-z16"}.get(name, family)
-    if dataset == "digits" and key in digits:
+    key = presenter.evaluation_key(params)
+    if params.get("dataset", "digits") == "digits" and key in digits:
         d = digits[key]
         if d.get("nll") is not None:
             lines.append(("Test NLL", f"{d['nll']:.1f} nats per digit ({d.get('nll_kind')})"))
@@ -120,27 +117,7 @@ def quality(*, family: str, params: dict) -> list[tuple[str, str]]:
         if "class_accuracy" in d:
             w = d.get("guidance_scale", 3.0)
             lines.append(("Right digit", f"{d['class_accuracy']:.0%} at guidance {w:g}"))
-    toys = ev.get("toys", {})
-    if family == "gan" and f"gan-{dataset}" in toys:
-        m = toys[f"gan-{dataset}"]["drs"]
-        lines.append(("Modes found", f"{m['modes']} of {m['of']}"))
-        lines.append(("High-quality samples", f"{m['high_quality']:.0%}"))
-    if family == "flow" and f"flow-{dataset}" in toys:
-        t = toys[f"flow-{dataset}"]
-        value = f"{t['test_nll']:.3f} nats per point"
-        if "true_entropy" in t:
-            value += f" (the data's entropy: {t['true_entropy']:.3f})"
-        lines.append(("Test NLL", value))
-    if (
-        family == "autoregressive"
-        and dataset == "text"
-        and "model_nats_per_char" in ev.get("text", {})
-    ):
-        t = ev["text"]
-        best = min(t["ngram_nats_per_char"].values())
-        lines.append(
-            ("Held-out text", f"{t['model_nats_per_char']:.3f} nats/char (best n-gram {best:.3f})")
-        )
+    lines += presenter.quality_lines(ev, params)
     if not lines:
         meta = checkpoint_meta(name) or {}
         for label, value in (meta.get("slice_metrics") or {}).items():

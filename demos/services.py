@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 Status = DemoRun.Status
 MAX_ATTEMPTS = 2  # a run whose worker died is run once more, then fails
 HEARTBEAT_EVERY = 0.25  # seconds between progress writes
+RUN_TASK = "demos.run"  # the Celery name of demos.tasks.run_demo
 
 
 @dataclass
@@ -127,11 +128,15 @@ def _check_limits(*, learner, session_key: str, client: str) -> None:
 
 
 def run_enqueue(*, run_id: UUID) -> None:
-    """Send the run to the demo queue; if the broker cannot take it, the run fails now."""
-    from .tasks import run_demo
+    """Send the run to the demo queue; if the broker cannot take it, the run fails now.
+
+    The task is found by its name in the Celery app (``demos.tasks`` registers it when
+    Django starts, see ``DemosConfig.ready``), so this module never imports the tasks
+    that import it; the registered task honours ``CELERY_TASK_ALWAYS_EAGER``."""
+    from celery import current_app
 
     try:
-        run_demo.apply_async(args=[str(run_id)], queue=settings.DEMOS_QUEUE)
+        current_app.tasks[RUN_TASK].apply_async(args=[str(run_id)], queue=settings.DEMOS_QUEUE)
     except Exception as exc:  # kombu raises many kinds: any of them means "not queued"
         log.exception("could not queue demo run %s", run_id)
         _fail(run_id, f"The task queue could not be reached ({type(exc).__name__}).")

@@ -9,11 +9,11 @@ from celery import shared_task
 from celery.signals import worker_init, worker_process_init
 from django.conf import settings
 
-from .services import run_execute
+from .services import RUN_TASK, run_execute
 
 
 @shared_task(
-    name="demos.run",
+    name=RUN_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.DEMOS_SOFT_TIME_LIMIT,

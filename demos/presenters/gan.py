@@ -1,0 +1,41 @@
+"""The GAN: samples over the true 2-D data with its modes ringed and how many it
+covers, or a grid of digits."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .base import CompareModel, FamilyInfo, Presenter, points_scatter, register, samples_grid
+
+
+@register
+class GANPresenter(Presenter):
+    info = FamilyInfo(
+        "gan",
+        _("Generative adversarial network"),
+        "generative-adversarial-networks",
+        _("Does the generator cover every mode of the data, or collapse onto a few?"),
+        {"n": 1000},
+        ("dataset", "n", "rejection"),
+    )
+    compare_models = (CompareModel("gan", _("GAN"), "gan-digits", {"dataset": "digits", "n": 16}),)
+
+    def figures(self, result: dict, params: dict) -> dict:
+        fig: dict = {}
+        if "images" in result:
+            fig.update(samples_grid(result["images"]))
+        if "points" in result:
+            fig.update(points_scatter(result, params))
+        if "metrics" in result:
+            fig["metrics"] = result["metrics"]
+        return fig
+
+    def quality_lines(self, evaluation: dict, params: dict) -> list[tuple[str, str]]:
+        toy = evaluation.get("toys", {}).get(f"gan-{params.get('dataset', 'digits')}")
+        if toy is None:
+            return []
+        m = toy["drs"]
+        return [
+            ("Modes found", f"{m['modes']} of {m['of']}"),
+            ("High-quality samples", f"{m['high_quality']:.0%}"),
+        ]
