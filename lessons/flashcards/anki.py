@@ -2,11 +2,13 @@
 
 Ids are derived from the path's slug and each card's key, so exporting again and
 importing into Anki updates the same deck and notes instead of duplicating them. Each
-note is tagged with its lesson's slug; faces are our rendered HTML, whose \\( … \\) math
-Anki typesets with its built-in MathJax.
+note is tagged with its lesson's slug; faces are our rendered (sanitized) HTML, whose
+\\( … \\) math Anki typesets with its built-in MathJax. Every field of a note is HTML
+to Anki, so the lesson's title, plain text to us, is escaped.
 """
 
 import hashlib
+import html
 import tempfile
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def deck_apkg(*, path: LearningPath) -> bytes:
     """The path's cards as the bytes of an .apkg file."""
     deck = genanki.Deck(_stable_id(f"sample-space:deck:{path.slug}"), path.title)
     for card in path.flashcards.select_related("lesson"):
-        lesson = card.lesson.title if card.lesson else ""
+        lesson = html.escape(card.lesson.title) if card.lesson else ""
         deck.add_note(
             genanki.Note(
                 model=MODEL,
