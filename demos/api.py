@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from . import selectors
 from .models import DemoRun, Family
 from .params import SEED_MAX, schema
-from .services import Refused, run_request
+from .services import QueueUnavailable, Refused, run_request
 
 
 class CsrfForSessions(permissions.BasePermission):
@@ -128,6 +128,10 @@ class DemoRunViewSet(
 
     permission_classes = [CsrfForSessions]
     serializer_class = RunSerializer
+    # A run's id is a UUID: anything else is no run (404), never a query that fails.
+    lookup_value_regex = (
+        "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+    )
 
     def get_queryset(self):
         if self.action == "list":
@@ -152,6 +156,9 @@ class DemoRunViewSet(
             400: OpenApiResponse(description="A parameter is wrong: its name and the range."),
             403: OpenApiResponse(description="CSRF check failed."),
             429: OpenApiResponse(description="Too many runs; see the Retry-After header."),
+            503: OpenApiResponse(
+                description="The task queue is unreachable: the run is recorded as failed."
+            ),
         },
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -179,6 +186,12 @@ class DemoRunViewSet(
             raise ValidationError({exc.field: [str(exc)]}) from None
         except Refused as exc:
             raise Throttled(wait=exc.retry_after, detail=exc.reason) from None
+        except QueueUnavailable as exc:
+            return Response(
+                {"detail": exc.reason},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         body = RunSerializer(run, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,6 +35,14 @@ class Refused(Exception):
 
     reason: str
     retry_after: int  # seconds
+
+
+@dataclass
+class QueueUnavailable(Exception):
+    """The broker did not take the run: it is recorded as failed with this reason."""
+
+    reason: str
+    retry_after: int = 30  # seconds
 
 
 def client_digest(ip: str) -> str:
@@ -86,8 +94,12 @@ def run_request(
             reused_from=done,
             **owner,
         )
-    _check_limits(learner=learner, session_key=session_key, client=client)
     with transaction.atomic():
+        # The limits count runs, then a run is added: two web processes must not both
+        # count before either adds, or a burst passes them (23 of 50 where 20 was the
+        # limit). One lock, held to the commit, makes the count and the insert one step.
+        _lock_limits()
+        _check_limits(learner=learner, session_key=session_key, client=client)
         run = DemoRun.objects.create(
             family=family,
             params=clean,
@@ -98,7 +110,22 @@ def run_request(
             **owner,
         )
         transaction.on_commit(lambda: run_enqueue(run_id=run.id))
+    run.refresh_from_db(fields=["status", "error", "finished_at"])
+    if run.status == Status.FAILED:  # the broker refused it at the commit just above
+        raise QueueUnavailable(run.error)
     return run
+
+
+LIMITS_LOCK = 0x64656D6F  # any constant shared by every web process ("demo")
+
+
+def _lock_limits() -> None:
+    """Serialize the limit check and insert across processes until the transaction
+    ends. PostgreSQL: an advisory lock. SQLite: every transaction already takes the
+    write lock when it begins (settings: transaction_mode IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LIMITS_LOCK])
 
 
 def _check_limits(*, learner, session_key: str, client: str) -> None:
@@ -135,8 +162,16 @@ def run_enqueue(*, run_id: UUID) -> None:
     that import it; the registered task honours ``CELERY_TASK_ALWAYS_EAGER``."""
     from celery import current_app
 
+    task = current_app.tasks[RUN_TASK]
     try:
-        current_app.tasks[RUN_TASK].apply_async(args=[str(run_id)], queue=settings.DEMOS_QUEUE)
+        # No time limits in the message: the worker's own DEMOS_*TIME_LIMIT apply where
+        # the task runs (a message's limits would override them with the web's).
+        task.apply_async(
+            args=[str(run_id)],
+            queue=settings.DEMOS_QUEUE,
+            time_limit=None,
+            soft_time_limit=None,
+        )
     except Exception as exc:  # kombu raises many kinds: any of them means "not queued"
         log.exception("could not queue demo run %s", run_id)
         _fail(run_id, f"The task queue could not be reached ({type(exc).__name__}).")

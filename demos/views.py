@@ -19,7 +19,7 @@ from .catalog import BY_NAME, FAMILIES, PATH_SLUG
 from .figures import figures, live_frames
 from .forms import DemoForm
 from .models import DemoRun
-from .services import Refused, run_request
+from .services import QueueUnavailable, Refused, run_request
 
 
 def _owner(request: HttpRequest) -> dict:
@@ -94,6 +94,9 @@ def run_create(request: HttpRequest, family: str) -> HttpResponse:
         except Refused as exc:
             form.add_error(None, exc.reason)
             status, retry_after = HTTPStatus.TOO_MANY_REQUESTS, exc.retry_after
+        except QueueUnavailable as exc:
+            form.add_error(None, exc.reason)
+            status, retry_after = HTTPStatus.SERVICE_UNAVAILABLE, exc.retry_after
     if run is not None and not request.htmx:
         return redirect(run)
     template = "demos/family.html#demo" if request.htmx else "demos/family.html"

@@ -9,6 +9,7 @@ with `@extend_schema`, and win over these.
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import IsAuthenticated
 
 ERROR_BODY = {
     "type": "object",
@@ -29,6 +30,16 @@ COMMON_ERRORS = {
 
 
 class SchemaWithErrors(AutoSchema):
+    def get_auth(self):
+        """Anonymous access (`{}`) wherever no permission asks for a signed-in learner:
+        drf-spectacular assumes it only for AllowAny, and our demo endpoints use a
+        permission of their own that lets anyone in."""
+        auth = super().get_auth()
+        needs_learner = any(isinstance(p, IsAuthenticated) for p in self.view.get_permissions())
+        if not needs_learner and {} not in auth:
+            auth.append({})
+        return auth
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code, description in COMMON_ERRORS.items():

@@ -9,6 +9,9 @@ import pytest
 # database access from async code would then refuse the live_server tests' queries.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# `web_workers`: the site under gunicorn with several processes, for races between them.
+pytest_plugins = ["tests.web_workers"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PATH_DIR = ROOT / "lessons" / "content" / "how-generative-ai-works"
 CHROMIUM = "/usr/bin/chromium"

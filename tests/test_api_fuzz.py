@@ -5,6 +5,8 @@ schema and against it, the answer is never a 5xx, and its status code, content t
 and body are ones the schema documents. Bounded so the whole run takes a minute or two.
 """
 
+from http import HTTPStatus
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -76,3 +78,44 @@ def test_api_answers_signed_in_within_its_schema(api_schema, learner):
 def test_api_answers_anonymous_within_its_schema(api_schema):
     failures = fuzz_every_operation(api_schema, {})
     assert not failures, "\n\n".join(failures)
+
+
+def test_real_objects_answer_within_the_schema(api_schema, first_path, learner):
+    """Fuzzed slugs and ids rarely name a real object; this walks the API over the
+    shipped path, a card, a quiz attempt and a demo family, so that success bodies are
+    checked against the schema too (a list served where a page was documented)."""
+    from demos.models import DemoRun
+    from lessons.models import QuizAttempt
+
+    token = Token.objects.get_or_create(user=learner)[0]
+    auth = {"Authorization": f"Token {token.key}"}
+    slug, card = first_path.slug, first_path.flashcards.first()
+    lesson = first_path.lessons.order_by("position").first()
+    start = api_schema["/api/quiz-attempts/"]["POST"].Case(
+        body={"path": slug}, media_type="application/json"
+    )
+    start.call_and_validate(headers=auth, checks=CHECKS)
+    attempt = QuizAttempt.objects.get(learner=learner)
+    run = DemoRun.objects.create(family="gan", params={}, seed=0, input_key="k", learner=learner)
+    calls = [
+        ("GET", "/api/paths/", {}, None),
+        ("GET", "/api/paths/{slug}/", {"slug": slug}, None),
+        ("GET", "/api/paths/{slug}/tree/", {"slug": slug}, None),
+        ("GET", "/api/paths/{slug}/lessons/{lesson_slug}/", {"slug": slug, "lesson_slug": lesson.slug}, None),
+        ("GET", "/api/flashcards/", {}, {"path": slug}),
+        ("GET", "/api/flashcards/{id}/", {"id": card.id}, None),
+        ("GET", "/api/flashcards/due/", {}, {"path": slug}),
+        ("GET", "/api/quiz-questions/", {}, {"path": slug}),
+        ("GET", "/api/quiz-attempts/", {}, None),
+        ("GET", "/api/quiz-attempts/{id}/", {"id": attempt.id}, None),
+        ("GET", "/api/reviews/", {}, None),
+        ("GET", "/api/demos/families/", {}, None),
+        ("GET", "/api/demos/families/{name}/", {"name": "gan"}, None),
+        ("GET", "/api/demos/runs/", {}, None),
+        ("GET", "/api/demos/runs/{id}/", {"id": str(run.id)}, None),
+    ]  # fmt: skip
+    for method, path, path_parameters, query in calls:
+        operation = api_schema[path][method]
+        case = operation.Case(path_parameters=path_parameters, query=query)
+        response = case.call_and_validate(headers=auth, checks=CHECKS)
+        assert response.status_code == HTTPStatus.OK, (path, response.status_code)

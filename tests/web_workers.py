@@ -17,7 +17,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKERS = 4
+WORKERS = 8
 BROKER_URL = "redis://127.0.0.1:6379/7"  # no worker consumes it: runs stay queued
 
 
@@ -52,14 +52,15 @@ def web_workers(transactional_db, settings):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                if requests.get(f"{url}/api/demos/families/", timeout=2).ok:
+                if requests.get(f"{url}/api/paths/", timeout=30).ok:
                     break
             except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start within 60 s")
                 time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start within 30 s")
         yield url
     finally:
         server.terminate()

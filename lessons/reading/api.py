@@ -67,7 +67,7 @@ class PathViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return PathSerializer if self.action == "list" else PathDetailSerializer
 
     @extend_schema(responses=TreeNodeSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)  # the whole tree, as one list
     def tree(self, request: Request, slug: str) -> Response:
         tree = selectors.lesson_tree(path=self.get_object())
         return Response(TreeNodeSerializer(tree, many=True).data)
