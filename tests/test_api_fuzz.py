@@ -101,7 +101,7 @@ def test_real_objects_answer_within_the_schema(api_schema, first_path, learner):
         ("GET", "/api/paths/", {}, None),
         ("GET", "/api/paths/{slug}/", {"slug": slug}, None),
         ("GET", "/api/paths/{slug}/tree/", {"slug": slug}, None),
-        ("GET", "/api/paths/{slug}/lessons/{lesson_slug}/", {"slug": slug, "lesson_slug": lesson.slug}, None),
+        ("GET", "/api/paths/{slug}/lessons/{lesson_slug}/", {"slug": slug, "lesson_slug": lesson.slug}, None),  # noqa: E501
         ("GET", "/api/flashcards/", {}, {"path": slug}),
         ("GET", "/api/flashcards/{id}/", {"id": card.id}, None),
         ("GET", "/api/flashcards/due/", {}, {"path": slug}),
