@@ -23,6 +23,17 @@ class Unsatisfiable(Exception):
     """A well-formed range that lies outside the file: answer 416."""
 
 
+BEYOND_ANY_FILE = 10**18  # bytes; a position written with more digits is at least this
+
+
+def _position(digits: str) -> int:
+    """A byte position from the header's digits. Python refuses to read a number of more
+    than 4,300 digits (a ValueError, a 500 before); any number that long lies past the
+    end of every file we serve, so it is read as BEYOND_ANY_FILE."""
+    digits = digits.lstrip("0") or "0"
+    return BEYOND_ANY_FILE if len(digits) > 18 else int(digits)
+
+
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
     """The inclusive byte range `(first, last)` a Range header asks for, or None when
     the whole file should be sent (no header, a syntax we ignore, several ranges)."""
@@ -33,16 +44,16 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     if not first and not last:
         return None
     if not first:  # a suffix: the last N bytes
-        length = int(last)
+        length = _position(last)
         if length == 0 or size == 0:
             raise Unsatisfiable
         return max(size - length, 0), size - 1
-    start = int(first)
-    if last and int(last) < start:
+    start = _position(first)
+    if last and _position(last) < start:
         return None  # invalid: ignore the header, as the RFC says
     if start >= size:
         raise Unsatisfiable
-    return start, min(int(last), size - 1) if last else size - 1
+    return start, min(_position(last), size - 1) if last else size - 1
 
 
 def _chunks(file, start: int, length: int) -> Iterator[bytes]:

@@ -354,3 +354,17 @@ def test_range_over_real_http(live_server):
         assert response.status == HTTPStatus.PARTIAL_CONTENT
         assert response.headers["Content-Range"] == f"bytes 100-199/{len(mp3)}"
         assert response.read() == mp3[100:200]
+
+
+def test_range_numbers_of_any_length_are_answered_not_500(client, mp3):
+    """Protects the audio view from positions longer than Python reads as a number
+    (4,300 digits): a start past every file is 416, an end past it is cut to the file,
+    a suffix longer than the file is the whole file, leading zeros are only zeros."""
+    huge, size = "9" * 5000, len(mp3)
+    assert client.get(audio_url(), HTTP_RANGE=f"bytes={huge}-").status_code == 416  # not a 500
+    response = client.get(audio_url(), HTTP_RANGE=f"bytes=0-{huge}")
+    assert response["Content-Range"] == f"bytes 0-{size - 1}/{size}"
+    response = client.get(audio_url(), HTTP_RANGE=f"bytes=-{huge}")
+    assert response["Content-Range"] == f"bytes 0-{size - 1}/{size}"
+    response = client.get(audio_url(), HTTP_RANGE=f"bytes={'0' * 5000}5-9")
+    assert b"".join(response.streaming_content) == mp3[5:10]
