@@ -103,3 +103,22 @@ def test_a_run_id_that_is_no_run_is_a_404(client, run_id):
     """Protects the run endpoints from ids that are not UUIDs (a 500 before)."""
     assert APIClient().get(f"/api/demos/runs/{run_id}/").status_code == HTTPStatus.NOT_FOUND
     assert client.get(f"/lab/runs/{run_id}/").status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_message_carries_no_time_limits_so_the_workers_own_apply(
+    redis_broker, learner, settings
+):
+    """Protects DEMOS_SOFT_TIME_LIMIT / DEMOS_TIME_LIMIT set on the worker alone: the
+    web process used to put its own limits in every message, which override the
+    worker's. The message now carries none, and the task's limits are the worker's."""
+    import json
+
+    settings.DEMOS_SOFT_TIME_LIMIT, settings.DEMOS_TIME_LIMIT = 1, 2  # the web's: unused
+    api = APIClient()
+    api.force_authenticate(learner)
+    response = api.post("/api/demos/runs/", {"family": "gan"}, format="json")
+    assert response.status_code == HTTPStatus.CREATED
+    raw = redis.Redis.from_url(redis_broker.conf.broker_url).lpop(settings.DEMOS_QUEUE)
+    message = json.loads(raw)
+    assert message["headers"]["timelimit"] in ([None, None], None)
