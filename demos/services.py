@@ -110,8 +110,8 @@ def run_request(
             **owner,
         )
         transaction.on_commit(lambda: run_enqueue(run_id=run.id))
-    run.refresh_from_db(fields=["status", "error", "finished_at"])
-    if run.status == Status.FAILED:  # the broker refused it at the commit just above
+    run.refresh_from_db()  # the commit above sent it: a worker may have finished it already
+    if run.status == Status.FAILED and run.started_at is None:  # the broker refused it
         raise QueueUnavailable(run.error)
     return run
 

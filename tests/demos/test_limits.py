@@ -122,3 +122,20 @@ def test_a_run_message_carries_no_time_limits_so_the_workers_own_apply(
     raw = redis.Redis.from_url(redis_broker.conf.broker_url).lpop(settings.DEMOS_QUEUE)
     message = json.loads(raw)
     assert message["headers"]["timelimit"] in ([None, None], None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_finished_before_the_answer_is_answered_whole(learner):
+    """Protects the answer to a run request when the task ran at the commit (eager mode,
+    or a quick worker): the run comes back as stored, result and device included, not a
+    "succeeded" shell with the queued run's empty fields."""
+    from learning_platform.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        api = APIClient()
+        api.force_authenticate(learner)
+        body = api.post("/api/demos/runs/", {"family": "gan"}, format="json").json()
+    finally:
+        app.conf.task_always_eager = False
+    assert body["status"] == "succeeded" and body["device"] and body["result"]["points"]
