@@ -38,7 +38,7 @@ def api_schema(db, first_path):
 
 
 FUZZ = settings(
-    max_examples=25,
+    max_examples=50,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,  # the same requests on every run: a failure reproduces
