@@ -16,4 +16,4 @@ def keep_anonymous_progress(sender, request, user, **kwargs) -> None:
         keys = session_keys_at_sign_in(request)
         progress_keep_anonymous(session=request.session, learner=user)
         reviews_keep_anonymous(session=request.session, learner=user, session_keys=keys)
-        attempts_keep_anonymous(session=request.session, learner=user)
+        attempts_keep_anonymous(session=request.session, learner=user, session_keys=keys)
