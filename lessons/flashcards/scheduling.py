@@ -2,11 +2,14 @@
 writes (recording a review exactly once, keeping an anonymous learner's reviews).
 
 Signed-in learners keep a `CardState` per card (the `fsrs.Card` as JSON) and a `Review`
-per rating. Anonymous learners keep only their list of reviews in the session; their
-card states are rebuilt by replaying it through the same scheduler, which is exact
-because fuzzing is off. On sign-in that list is replayed into the database.
+per rating. Anonymous learners keep only their reviews, a `SessionReview` row each under
+their session's key; their card states are rebuilt by replaying them through the same
+scheduler, which is exact because fuzzing is off. On sign-in they are replayed into the
+database. (Sessions from before kept that list inside the session: it is moved into the
+table the first time it is read.)
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -16,12 +19,23 @@ import fsrs
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lessons.models import CardPhase, CardState, Flashcard, LearningPath, Rating, Review
+from lessons.models import (
+    CardPhase,
+    CardState,
+    Flashcard,
+    LearningPath,
+    Rating,
+    Review,
+    SessionReview,
+)
+from lessons.sessions import session_key_for_writes
 
-SESSION_REVIEWS = "card_reviews"  # anonymous: [{"card", "rating", "at", "key"}, ...]
+SESSION_REVIEWS = "card_reviews"  # before SessionReview: [{"card", "rating", "at", "key"}]
+ANONYMOUS_TRIES = 5  # inserts of one anonymous review racing others of the same card
 LEARN_AHEAD = timedelta(minutes=20)  # as Anki: a learning step this close is shown now
 
 
@@ -39,6 +53,9 @@ class StaleReview(ReviewRefused):
     """The form was rendered before a later review of the same card."""
 
     status = HTTPStatus.CONFLICT
+
+
+STALE = _("This card was rated in the meantime (another tab?). Nothing was changed.")
 
 
 class KeyReused(ReviewRefused):
@@ -104,47 +121,78 @@ class HistoryRow:
         return interval_text(self.interval)
 
 
-def _session_reviews(session, path_cards: set[int] | None = None) -> list[dict]:
-    reviews = session.get(SESSION_REVIEWS, [])
-    if path_cards is None:
-        return reviews
-    return [r for r in reviews if r["card"] in path_cards]
+def _session_reviews(session) -> QuerySet[SessionReview]:
+    """An anonymous learner's reviews, each card's in the order given (none without a
+    session)."""
+    _session_list_move(session)
+    if session.session_key is None:
+        return SessionReview.objects.none()
+    return SessionReview.objects.filter(session_key=session.session_key)
 
 
-def _replay(reviews: list[dict], retention: float) -> dict[int, tuple[Standing, list]]:
-    """Session reviews (oldest first) → each card's standing and history."""
+def _session_list_move(session) -> None:
+    """Move a session's list of reviews (kept there before `SessionReview`) into the
+    table, once: a request racing this one inserts the same rows, which the unique keys
+    turn into nothing; the list itself is then dropped from the session."""
+    if SESSION_REVIEWS not in session:
+        return
+    items = session[SESSION_REVIEWS]
+    ids = {item["card"] for item in items}
+    cards = set(Flashcard.objects.filter(id__in=ids).values_list("id", flat=True))
+    owner = session_key_for_writes(session)
+    reps: Counter[int] = Counter()
+    rows = []
+    for item in items:
+        if item["card"] in cards:  # cards deleted since are left out
+            rows.append(
+                SessionReview(
+                    session_key=owner,
+                    card_id=item["card"],
+                    key=UUID(item["key"]),
+                    rating=item["rating"],
+                    reps_before=reps[item["card"]],
+                    reviewed_at=datetime.fromisoformat(item["at"]),
+                )
+            )
+            reps[item["card"]] += 1
+    SessionReview.objects.bulk_create(rows, ignore_conflicts=True)
+    del session[SESSION_REVIEWS]
+
+
+def _replay(reviews, retention: float) -> dict[int, tuple[Standing, list]]:
+    """Session reviews (each card's oldest first) → each card's standing and history."""
     scheduler = scheduler_for(retention=retention)
     result: dict[int, tuple[Standing, list]] = {}
     for item in reviews:
-        at = datetime.fromisoformat(item["at"])
-        standing, history = result.get(item["card"], (None, []))
-        card = standing.fsrs if standing else fsrs.Card(card_id=item["card"], due=_utc(at))
-        card, _log = scheduler.review_card(card, fsrs.Rating(item["rating"]), _utc(at))
+        at = item.reviewed_at
+        standing, history = result.get(item.card_id, (None, []))
+        card = standing.fsrs if standing else fsrs.Card(card_id=item.card_id, due=_utc(at))
+        card, _log = scheduler.review_card(card, fsrs.Rating(item.rating), _utc(at))
         history = [
             *history,
             HistoryRow(
                 reviewed_at=at,
-                rating=Rating(item["rating"]),
+                rating=Rating(item.rating),
                 phase=CardPhase(int(card.state)),
                 interval=card.due - _utc(at),
                 stability=card.stability,
                 difficulty=card.difficulty,
             ),
         ]
-        result[item["card"]] = (Standing(card, len(history)), history)
+        result[item.card_id] = (Standing(card, len(history)), history)
     return result
 
 
 def standings(*, request, path: LearningPath) -> dict[int, Standing]:
     """This learner's standing with every card of the path they have reviewed (one
-    query when signed in, none for an anonymous learner)."""
+    query either way)."""
     if request.user.is_authenticated:
         return {
             state.card_id: Standing(fsrs.Card.from_dict(state.fsrs), state.reps)
             for state in CardState.objects.filter(learner=request.user, card__path=path)
         }
-    ids = set(path.flashcards.values_list("id", flat=True))
-    replayed = _replay(_session_reviews(request.session, ids), desired_retention(user=request.user))
+    reviews = _session_reviews(request.session).filter(card__path=path)
+    replayed = _replay(reviews, desired_retention(user=request.user))
     return {card_id: standing for card_id, (standing, _) in replayed.items()}
 
 
@@ -162,9 +210,8 @@ def card_history(*, request, card: Flashcard) -> list[HistoryRow]:
             )
             for r in Review.objects.filter(learner=request.user, card=card)
         ]
-    replayed = _replay(
-        _session_reviews(request.session, {card.id}), settings.FSRS_DESIRED_RETENTION
-    )
+    reviews = _session_reviews(request.session).filter(card=card)
+    replayed = _replay(reviews, settings.FSRS_DESIRED_RETENTION)
     return replayed.get(card.id, (None, []))[1]
 
 
@@ -175,11 +222,8 @@ def _new_seen_today(*, request, path: LearningPath, now: datetime) -> int:
         return Review.objects.filter(
             learner=request.user, card__path=path, phase_before__isnull=True, reviewed_at__gte=start
         ).count()
-    ids = set(path.flashcards.values_list("id", flat=True))
-    first: dict[int, datetime] = {}
-    for item in _session_reviews(request.session, ids):
-        first.setdefault(item["card"], datetime.fromisoformat(item["at"]))
-    return sum(1 for at in first.values() if at >= start)
+    firsts = _session_reviews(request.session).filter(card__path=path, reps_before=0)
+    return firsts.filter(reviewed_at__gte=start).count()
 
 
 @dataclass
@@ -329,9 +373,7 @@ def review_record(
         if existing:
             return existing, False
         if expected_reps is not None and state.reps != expected_reps:
-            raise StaleReview(
-                _("This card was rated in the meantime (another tab?). Nothing was changed.")
-            )
+            raise StaleReview(STALE)
         before = fsrs.Card.from_dict(state.fsrs)
         retention = desired_retention(user=learner)
         after, _log = scheduler_for(retention=retention).review_card(
@@ -360,8 +402,12 @@ def review_record(
 
 
 def _review_by_key(learner: User, key: UUID, card: Flashcard, rating: Rating) -> Review | None:
-    existing = Review.objects.filter(learner=learner, key=key).first()
-    if existing and (existing.card_id, existing.rating) != (card.id, rating):
+    return _same_review(Review.objects.filter(learner=learner, key=key).first(), card, rating)
+
+
+def _same_review(existing, card: Flashcard, rating: Rating):
+    """The review already recorded under a key, which must be this one (else 409)."""
+    if existing and (existing.card_id, existing.rating) != (card.id, int(rating)):
         raise KeyReused(_("This review key was already used for a different review."))
     return existing
 
@@ -375,45 +421,58 @@ def review_record_anonymous(
     expected_reps: int | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Record an anonymous learner's rating in their session, once per key. Returns
-    whether it was recorded now (False: the key was seen before)."""
+    """Record an anonymous learner's rating under their session's key, once per key:
+    one INSERT, so reviews posted at once by one browser are all kept. Returns whether
+    it was recorded now (False: the key was seen before). The session is saved first if
+    it is new. Refusals as `review_record`'s; a stale form stays refused when two race,
+    as the card's count of earlier reviews is unique in the table."""
     now = now or timezone.now()
-    reviews = session.get(SESSION_REVIEWS, [])
-    for item in reviews:
-        if item["key"] == str(key):
-            if (item["card"], item["rating"]) != (card.id, int(rating)):
-                raise KeyReused(_("This review key was already used for a different review."))
+    _session_list_move(session)
+    owner = session_key_for_writes(session)
+    reviews = SessionReview.objects.filter(session_key=owner)
+    for _try in range(ANONYMOUS_TRIES):
+        if _same_review(reviews.filter(key=key).first(), card, rating):
             return False
-    reps = sum(1 for item in reviews if item["card"] == card.id)
-    if expected_reps is not None and reps != expected_reps:
-        raise StaleReview(
-            _("This card was rated in the meantime (another tab?). Nothing was changed.")
-        )
-    item = {"card": card.id, "rating": int(rating), "at": now.isoformat(), "key": str(key)}
-    session[SESSION_REVIEWS] = [*reviews, item]
-    return True
-
-
-def reviews_keep_anonymous(*, session, learner: User) -> None:
-    """On sign-up or sign-in, replay the session's reviews into the learner's schedule.
-    Cards the learner already studied while signed in keep their own history."""
-    reviews = session.pop(SESSION_REVIEWS, [])
-    if not reviews:
-        return
-    cards = Flashcard.objects.in_bulk({item["card"] for item in reviews})
-    studied = set(
-        CardState.objects.filter(learner=learner, card_id__in=cards).values_list(
-            "card_id", flat=True
-        )
-    )
-    for item in reviews:
-        card = cards.get(item["card"])
-        if card is None or card.id in studied:
+        reps = reviews.filter(card=card).count()
+        if expected_reps is not None and reps != expected_reps:
+            raise StaleReview(STALE)
+        try:
+            with transaction.atomic():
+                SessionReview.objects.create(
+                    session_key=owner,
+                    card=card,
+                    key=key,
+                    rating=rating,
+                    reps_before=reps,
+                    reviewed_at=now,
+                )
+            return True
+        except IntegrityError:  # this key, or this card's next review, was just taken
             continue
-        review_record(
-            learner=learner,
-            card=card,
-            rating=Rating(item["rating"]),
-            key=UUID(item["key"]),
-            now=datetime.fromisoformat(item["at"]),
+    raise StaleReview(STALE)
+
+
+def reviews_keep_anonymous(*, session, learner: User, session_keys: set[str]) -> None:
+    """On sign-up or sign-in, replay the anonymous reviews (stored under any of
+    `session_keys`) into the learner's schedule, then delete them. Cards the learner
+    already studied while signed in keep their own history."""
+    _session_list_move(session)
+    reviews = SessionReview.objects.filter(session_key__in=session_keys)
+    with transaction.atomic():
+        rows = list(reviews.select_related("card"))  # each card's in order
+        studied = set(
+            CardState.objects.filter(
+                learner=learner, card__in={r.card_id for r in rows}
+            ).values_list("card_id", flat=True)
         )
+        for row in rows:
+            if row.card_id in studied:
+                continue
+            review_record(
+                learner=learner,
+                card=row.card,
+                rating=Rating(row.rating),
+                key=row.key,
+                now=row.reviewed_at,
+            )
+        reviews.delete()

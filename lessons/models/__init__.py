@@ -1,6 +1,14 @@
 """The content and the learning, one module per concept."""
 
-from .flashcard import CardPhase, CardState, Flashcard, Rating, Review, StudyPreference
+from .flashcard import (
+    CardPhase,
+    CardState,
+    Flashcard,
+    Rating,
+    Review,
+    SessionReview,
+    StudyPreference,
+)
 from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
@@ -26,6 +34,7 @@ __all__ = [
     "Resource",
     "ResourceKind",
     "Review",
+    "SessionReview",
     "StudyPreference",
     "Visibility",
 ]

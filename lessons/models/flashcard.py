@@ -108,6 +108,39 @@ class Review(models.Model):
         return self.due_after - self.reviewed_at
 
 
+class SessionReview(models.Model):
+    """A SessionReview is one rating an anonymous learner gave a card, stored under their
+    session's key: one row per review, written with one INSERT, so two reviews posted at
+    once by one browser are both kept. Replaying a session's rows through FSRS gives its
+    schedule; on sign-in they become `Review`s and are deleted. The client's `key` is
+    unique per session (a review sent twice is one row), and so is each card's
+    `reps_before` (two forms rendered after the same review cannot both be recorded)."""
+
+    session_key = models.CharField(max_length=40)
+    card = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="session_reviews")
+    key = models.UUIDField(help_text="Idempotency key chosen by the client.")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reps_before = models.PositiveIntegerField(help_text="Earlier reviews of the card.")
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["card_id", "reps_before"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session_key", "key"], name="one_session_review_per_key"
+            ),
+            models.UniqueConstraint(
+                fields=["session_key", "card", "reps_before"], name="one_session_review_per_rep"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=4), name="session_rating_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"session {self.session_key[:8]}… rated {self.card_id} {self.rating}"
+
+
 class StudyPreference(models.Model):
     """A learner's study settings: the recall probability FSRS aims for when it schedules
     (higher means more reviews) and how many unseen cards a day may enter the queue."""

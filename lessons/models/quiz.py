@@ -61,8 +61,10 @@ class QuizOption(models.Model):
 class QuizAttempt(models.Model):
     """A QuizAttempt is one pass through a path's quiz. Its `seed` fixes the shuffled
     order of questions and options, so a reload shows the same order; `question_ids`
-    freezes the questions asked. An anonymous learner's attempts have no learner and
-    are listed in their session until they sign in. `score` is set when it finishes."""
+    freezes the questions asked. An anonymous learner's attempts have no learner but
+    their session's key until they sign in. `score` is set when it finishes. At most one
+    attempt per path is open (unfinished) for a learner, or for a session: starting
+    twice at once starts it once."""
 
     path = models.ForeignKey(
         "lessons.LearningPath", on_delete=models.CASCADE, related_name="quiz_attempts"
@@ -73,6 +75,9 @@ class QuizAttempt(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="quiz_attempts",
+    )
+    session_key = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="An anonymous learner's session."
     )
     seed = models.BigIntegerField()
     question_ids = models.JSONField(help_text="Question ids in the order asked.")
@@ -87,6 +92,16 @@ class QuizAttempt(models.Model):
                 condition=Q(finished_at__isnull=True, score__isnull=True)
                 | Q(finished_at__isnull=False, score__gte=0),
                 name="score_set_when_finished",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "path"],
+                condition=Q(finished_at__isnull=True, learner__isnull=False),
+                name="one_open_attempt_per_learner",
+            ),
+            models.UniqueConstraint(
+                fields=["session_key", "path"],
+                condition=Q(finished_at__isnull=True, learner__isnull=True) & ~Q(session_key=""),
+                name="one_open_attempt_per_session",
             ),
         ]
 

@@ -134,9 +134,11 @@ class QuizAttemptViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Your quiz attempts. POST `{"path": slug}` starts one; `answers/` records one
-    answer (409 if already answered or finished, 400 for an option of another question);
-    `finish/` ends it; the attempt's `result` marks every answer once finished."""
+    """Your quiz attempts. POST `{"path": slug}` starts one (201), or answers the one
+    already open at that path (200): one is open per path at a time, so a retry never
+    starts a second; `finish/` it to start anew. `answers/` records one answer (409 if
+    already answered or finished, 400 for an option of another question); the attempt's
+    `result` marks every answer once finished."""
 
     serializer_class = AttemptSerializer
     permission_classes = [IsAuthenticated]
@@ -146,12 +148,13 @@ class QuizAttemptViewSet(
 
     @extend_schema(
         request=inline_serializer("AttemptStart", {"path": serializers.SlugField()}),
-        responses={201: AttemptSerializer},
+        responses={201: AttemptSerializer, 200: AttemptSerializer},
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
         path = api_readable_path(request)
-        attempt = quizzes.attempt_start(request=request, path=path)
-        return Response(AttemptSerializer(attempt).data, status=HTTPStatus.CREATED)
+        attempt, created = quizzes.attempt_start(request=request, path=path)
+        status = HTTPStatus.CREATED if created else HTTPStatus.OK
+        return Response(AttemptSerializer(attempt).data, status=status)
 
     @extend_schema(request=AnswerInputSerializer, responses={201: FEEDBACK})
     @action(detail=True, methods=["post"])

@@ -20,7 +20,7 @@ from http import HTTPStatus
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +32,9 @@ from lessons.models import (
     QuizOption,
     QuizQuestion,
 )
+from lessons.sessions import session_key_for_writes
 
-SESSION_ATTEMPTS = "quiz_attempts"  # anonymous learners' attempt ids
+SESSION_ATTEMPTS = "quiz_attempts"  # before session keys: anonymous learners' attempt ids
 
 SCORING_RULE = _(
     "One point per question. On questions with several right answers, each right option you "
@@ -63,11 +64,20 @@ def answer_points(*, kind: str, chosen: set[int], correct: set[int]) -> float:
 
 def attempts_of(*, request, path: LearningPath) -> QuerySet[QuizAttempt]:
     """This learner's attempts at a path's quiz, newest first: their own when signed
-    in, the ones listed in the session otherwise."""
+    in, else the session's (stored under its key, or listed in it by sessions from
+    before)."""
     if request.user.is_authenticated:
         return QuizAttempt.objects.filter(path=path, learner=request.user)
-    ids = request.session.get(SESSION_ATTEMPTS, [])
-    return QuizAttempt.objects.filter(path=path, learner__isnull=True, id__in=ids)
+    return QuizAttempt.objects.filter(_anonymous(request.session), path=path)
+
+
+def _anonymous(session, keys: set[str] = frozenset()) -> Q:
+    """An anonymous learner's attempts: under the session's key (or `keys`), or listed
+    in the session."""
+    keys = {*keys, session.session_key} - {None, ""}
+    return Q(learner__isnull=True) & (
+        Q(session_key__in=keys) | Q(id__in=session.get(SESSION_ATTEMPTS, []))
+    )
 
 
 def attempt_owned(*, request, path: LearningPath, attempt_id: int) -> QuizAttempt | None:
@@ -152,16 +162,40 @@ def attempt_review(*, attempt: QuizAttempt) -> list[ReviewedQuestion]:
 # --- writes ------------------------------------------------------------------------
 
 
-def attempt_start(*, request, path: LearningPath) -> QuizAttempt:
-    """Start a new attempt with a fresh shuffle of the path's questions."""
-    seed = secrets.randbits(48)
-    ids = list(path.quiz_questions.values_list("id", flat=True))
-    random.Random(seed).shuffle(ids)
-    learner = request.user if request.user.is_authenticated else None
-    attempt = QuizAttempt.objects.create(path=path, learner=learner, seed=seed, question_ids=ids)
-    if learner is None:
-        request.session[SESSION_ATTEMPTS] = [*request.session.get(SESSION_ATTEMPTS, []), attempt.id]
-    return attempt
+def attempt_start(
+    *, request, path: LearningPath, replacing: int | None = None
+) -> tuple[QuizAttempt, bool]:
+    """The learner's open attempt at the path's quiz, started now with a fresh shuffle
+    if there is none; `created` says which. One attempt per path is open at a time for
+    a learner (or an anonymous session), which the database enforces: a double click, a
+    retry or two tabs starting at once get the same attempt. `replacing`, sent by
+    "Start a new attempt" next to an unfinished attempt, finishes that one as it stands
+    first, if it is still open; the same press sent twice then gets the attempt the
+    first one started."""
+    if request.user.is_authenticated:
+        owner = {"learner": request.user, "session_key": ""}
+    else:
+        owner = {"learner": None, "session_key": session_key_for_writes(request.session)}
+    mine = QuizAttempt.objects.filter(path=path, finished_at__isnull=True, **owner)
+    with transaction.atomic():
+        if replacing is not None:
+            old = mine.select_for_update().filter(id=replacing).first()
+            if old is not None:
+                _finish(old)
+        current = mine.first()
+        if current is not None:
+            return current, False
+        seed = secrets.randbits(48)
+        ids = list(path.quiz_questions.values_list("id", flat=True))
+        random.Random(seed).shuffle(ids)
+        try:
+            with transaction.atomic():
+                attempt = QuizAttempt.objects.create(
+                    path=path, seed=seed, question_ids=ids, **owner
+                )
+        except IntegrityError:  # started by a concurrent request: that one is the attempt
+            return mine.get(), False
+    return attempt, True
 
 
 @transaction.atomic
@@ -224,8 +258,21 @@ def _finish(attempt: QuizAttempt) -> None:
     attempt.save(update_fields=["score", "finished_at"])
 
 
-def attempts_keep_anonymous(*, session, learner: User) -> None:
-    """On sign-up or sign-in, the session's quiz attempts become the learner's."""
-    ids = session.pop(SESSION_ATTEMPTS, [])
-    if ids:
-        QuizAttempt.objects.filter(id__in=ids, learner__isnull=True).update(learner=learner)
+def attempts_keep_anonymous(*, session, learner: User, session_keys: set[str]) -> None:
+    """On sign-up or sign-in, the anonymous attempts (stored under any of `session_keys`
+    or listed in the session) become the learner's. Where the learner already has an
+    open attempt at the path, that one stays open and the anonymous one is finished as
+    it stands: one open attempt per learner and path."""
+    attempts = QuizAttempt.objects.filter(_anonymous(session, session_keys))
+    session.pop(SESSION_ATTEMPTS, None)
+    with transaction.atomic():
+        open_paths = set(
+            QuizAttempt.objects.filter(learner=learner, finished_at__isnull=True).values_list(
+                "path_id", flat=True
+            )
+        )
+        for attempt in attempts.filter(finished_at__isnull=True).select_for_update():
+            if attempt.path_id in open_paths:  # newest first: the newest stays open
+                _finish(attempt)
+            open_paths.add(attempt.path_id)
+        attempts.update(learner=learner, session_key="")

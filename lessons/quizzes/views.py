@@ -50,10 +50,15 @@ def quiz_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Go to the learner's open attempt, started now if need be. "Start a new attempt"
+    next to an unfinished one sends its id as `replacing`: that one is finished first."""
     path = readable_path(request, slug)
     if not path.quiz_questions.exists():
         raise Http404(_("This path has no quiz yet."))
-    attempt = quizzes.attempt_start(request=request, path=path)
+    replacing = request.POST.get("replacing", "")
+    attempt, _created = quizzes.attempt_start(
+        request=request, path=path, replacing=int(replacing) if replacing.isdigit() else None
+    )
     return redirect("quiz_attempt", slug=path.slug, attempt_id=attempt.id)
 
 

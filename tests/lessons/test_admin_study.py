@@ -33,7 +33,7 @@ def test_every_new_model_has_a_searchable_filterable_admin_list(
     fc.review_record(learner=learner, card=card, rating=Rating.GOOD, key=uuid.uuid4())
     request = rf.get("/")
     request.user, request.session = learner, {}
-    attempt = quizzes.attempt_start(request=request, path=first_path)
+    attempt, _created = quizzes.attempt_start(request=request, path=first_path)
     row = quizzes.attempt_review(attempt=attempt)[0]
     quizzes.answer_record(
         attempt=attempt, question_id=row.question.id, option_ids=sorted(row.correct)

@@ -11,13 +11,16 @@ from http import HTTPStatus
 
 import fsrs
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.test import RequestFactory
 from django.urls import reverse
 
 from lessons.authoring.bundle import CardSpec, LessonSpec, PathBundle
 from lessons.authoring.services import path_import
 from lessons.flashcards import scheduling as fc
-from lessons.models import CardState, Flashcard, Rating, Review, StudyPreference
+from lessons.models import CardState, Flashcard, Rating, Review, SessionReview, StudyPreference
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -34,6 +37,15 @@ def other_path():
         slug="other", title="Other", summary="", lessons=[lesson], resources=[], cards=[card]
     )
     return path_import(bundle=bundle)[0]
+
+
+def in_threads(submit, args: list) -> None:
+    """`submit(arg)` for each arg, each in its own thread (its own connection)."""
+    threads = [threading.Thread(target=submit, args=(arg,)) for arg in args]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def rate(client, path, card, rating, *, reps=0, key=None, htmx=False):
@@ -104,11 +116,7 @@ def test_concurrent_submissions_with_one_key_make_one_review(first_path, learner
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(lambda _: submit(), [1, 2])
     assert errors == []
     assert sorted(results) == [False, True]
     assert Review.objects.filter(learner=learner, key=key).count() == 1
@@ -135,11 +143,7 @@ def test_two_tabs_rating_one_card_at_once_record_one_review(first_path, learner)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=(r,)) for r in (Rating.GOOD, Rating.EASY)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(submit, [Rating.GOOD, Rating.EASY])
     assert sorted(outcomes) == ["recorded", "stale"]
     assert Review.objects.filter(learner=learner, card=card).count() == 1
     assert CardState.objects.get(learner=learner, card=card).reps == 1
@@ -284,6 +288,104 @@ def test_anonymous_learner_studies_in_the_session_and_keeps_it_on_sign_up(client
     review = Review.objects.get()
     assert (review.learner.username, review.card, review.key) == ("newbie", card, key)
     assert CardState.objects.get(card=card).reps == 1
+
+
+def anonymous(session=None):
+    request = RequestFactory().get("/")
+    request.user, request.session = AnonymousUser(), session or SessionStore()
+    return request
+
+
+def test_anonymous_reviews_are_rows_under_the_session_key_not_in_the_session(client, first_path):
+    """Protects anonymous reviews from a concurrent request of the same browser: each is
+    its own row under the session's key (the session is created by the first review and
+    its cookie sent), nothing is written into the session data."""
+    card = first_path.flashcards.first()
+    assert rate(client, first_path, card, Rating.GOOD).status_code == HTTPStatus.FOUND
+    key = client.cookies["sessionid"].value
+    row = SessionReview.objects.get()
+    assert (row.session_key, row.card, row.rating, row.reps_before) == (key, card, 3, 0)
+    assert fc.SESSION_REVIEWS not in client.session
+
+
+def test_anonymous_replay_gives_the_schedule_signed_in_reviews_give(first_path, learner):
+    """Protects the replay: ratings kept under a session, then moved on sign-in, leave
+    each card exactly where the same ratings recorded signed in would, and the session's
+    rows are deleted."""
+    request, cards = anonymous(), list(first_path.flashcards.all()[:2])
+    plan = [(cards[0], Rating.GOOD, 0), (cards[1], Rating.AGAIN, 1), (cards[0], Rating.EASY, 30)]
+    for card, rating, minutes in plan:
+        at = NOW + timedelta(minutes=minutes)
+        assert fc.review_record_anonymous(
+            session=request.session, card=card, rating=rating, key=uuid.uuid4(), now=at
+        )
+    replayed = fc.standings(request=request, path=first_path)
+    fc.reviews_keep_anonymous(
+        session=request.session, learner=learner, session_keys={request.session.session_key}
+    )
+    assert not SessionReview.objects.exists()
+    for card in cards:
+        state = CardState.objects.get(learner=learner, card=card)
+        assert state.fsrs == replayed[card.id].fsrs.to_dict()
+        assert state.reps == replayed[card.id].reps
+    assert Review.objects.filter(learner=learner).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("expected_reps, outcomes", [(0, ["recorded", "stale"]), (None, None)])
+def test_two_anonymous_tabs_rating_one_card_at_once(first_path, expected_reps, outcomes):
+    """Protects an anonymous card's order under concurrency: two requests of one session
+    rate the same card at once (different keys). From two forms rendered after the same
+    review one is refused as stale, as signed in; without `expected_reps` both are kept,
+    one after the other (the card's review count is unique per session)."""
+    card, session = first_path.flashcards.first(), SessionStore()
+    session.save()
+    barrier, results = threading.Barrier(2), []
+
+    def submit(rating):
+        try:
+            barrier.wait()
+            fc.review_record_anonymous(
+                session=SessionStore(session.session_key),
+                card=card,
+                rating=rating,
+                key=uuid.uuid4(),
+                expected_reps=expected_reps,
+            )
+            results.append("recorded")
+        except fc.StaleReview:
+            results.append("stale")
+        finally:
+            connection.close()
+
+    in_threads(submit, [Rating.GOOD, Rating.EASY])
+    rows = SessionReview.objects.filter(session_key=session.session_key, card=card)
+    assert sorted(results) == (outcomes or ["recorded", "recorded"])
+    assert rows.count() == (1 if outcomes else 2)
+    assert list(rows.values_list("reps_before", flat=True)) == list(range(rows.count()))
+
+
+def test_a_session_list_from_before_is_moved_into_the_table_when_read(client, first_path):
+    """Protects sessions from before the table: their list of reviews is read (moved into
+    the table, then dropped from the session) and counts as before: the card's history
+    shows it, the same key sent again records nothing, and sign-up keeps it."""
+    card, key = first_path.flashcards.first(), uuid.uuid4()
+    session = client.session
+    item = {"card": card.id, "rating": 3, "at": NOW.isoformat(), "key": str(key)}
+    session[fc.SESSION_REVIEWS] = [item, {**item, "card": 999999, "key": str(uuid.uuid4())}]
+    session.save()
+    history = client.get(reverse("flashcard_detail", args=[first_path.slug, card.key]))
+    assert history.content.decode().count("<td>Good</td>") == 1
+    assert fc.SESSION_REVIEWS not in client.session
+    row = SessionReview.objects.get()
+    assert (row.session_key, row.key, row.reviewed_at) == (session.session_key, key, NOW)
+    assert rate(client, first_path, card, Rating.GOOD, key=key).status_code == HTTPStatus.FOUND
+    assert SessionReview.objects.count() == 1
+    client.post(
+        reverse("signup"),
+        {"username": "newbie", "password1": "a-long-passphrase", "password2": "a-long-passphrase"},
+    )
+    assert Review.objects.get().key == key and not SessionReview.objects.exists()
 
 
 def test_card_page_shows_the_learners_history(client, first_path, learner):

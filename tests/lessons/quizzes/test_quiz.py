@@ -2,12 +2,15 @@
 one-question-at-a-time flow with and without htmx, refusals, history, and content."""
 
 import re
+import threading
 from http import HTTPStatus
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import floatformat
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils.timezone import now as django_now
 
 from lessons.markdown import render_markdown
 from lessons.models import QuestionKind, QuizAnswer, QuizAttempt
@@ -38,9 +41,20 @@ def test_scoring_gives_partial_credit_on_multiple_answers(kind, chosen, correct,
 
 
 def start(client, path) -> QuizAttempt:
-    response = client.post(reverse("quiz_start", args=[path.slug]))
+    """Press the quiz page's start button as the page offers it: next to an unfinished
+    attempt it is "Start a new attempt", which names (and so finishes) that one."""
+    page = client.get(reverse("path_quiz", args=[path.slug])).content.decode()
+    replacing = re.findall(r'name="replacing" value="(\d+)"', page)
+    response = client.post(reverse("quiz_start", args=[path.slug]), {"replacing": replacing})
     assert response.status_code == HTTPStatus.FOUND
     return QuizAttempt.objects.latest("id")
+
+
+def press_start(client, path, **data) -> int:
+    """A plain POST to the start button (a double click, a retry): the attempt it opens."""
+    response = client.post(reverse("quiz_start", args=[path.slug]), data)
+    assert response.status_code == HTTPStatus.FOUND
+    return int(response["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
 def attempt_url(attempt, name="quiz_attempt"):
@@ -214,6 +228,98 @@ def test_anonymous_attempts_are_kept_on_sign_in(client, first_path, learner):
     client.post(reverse("login"), {"username": "ada", "password": "a-long-passphrase"})
     attempt.refresh_from_db()
     assert attempt.learner == learner
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed-in", "anonymous"])
+def test_starting_again_resumes_the_open_attempt_and_a_retake_is_new(
+    client, first_path, learner, signed_in
+):
+    """Protects quiz start from double submits: pressing Start again while an attempt is
+    open goes back to that attempt; once it is finished, Start begins a new one."""
+    if signed_in:
+        client.force_login(learner)
+    first = press_start(client, first_path)
+    assert press_start(client, first_path) == first
+    assert QuizAttempt.objects.get().session_key == (
+        "" if signed_in else client.session.session_key
+    )
+    client.post(attempt_url(QuizAttempt.objects.get(id=first), "quiz_finish"))
+    assert press_start(client, first_path) != first
+    assert QuizAttempt.objects.filter(finished_at__isnull=True).count() == 1
+
+
+def test_start_a_new_attempt_finishes_the_unfinished_one_once(client, first_path, learner):
+    """Protects "Start a new attempt" next to an unfinished one: that one is finished as
+    it stands (its answers scored) and a new one opens; the same press sent again goes
+    to that new attempt, it does not start a third."""
+    client.force_login(learner)
+    old = QuizAttempt.objects.get(id=press_start(client, first_path))
+    row = quizzes.attempt_review(attempt=old)[0]
+    answer(client, old, row.question.id, sorted(row.correct))
+    new = press_start(client, first_path, replacing=old.id)
+    assert press_start(client, first_path, replacing=old.id) == new != old.id
+    old.refresh_from_db()
+    assert old.finished_at is not None and old.score == 1
+    assert QuizAttempt.objects.count() == 2
+
+
+def test_the_database_holds_one_open_attempt_per_learner_and_per_session(first_path, learner):
+    """Protects the rule below the service: a second open attempt at a path, for one
+    learner or one anonymous session, is refused by the database; finished ones and
+    other sessions are not limited."""
+
+    def add(**owner):
+        QuizAttempt.objects.create(path=first_path, seed=1, question_ids=[], **owner)
+
+    for owner in ({"learner": learner}, {"session_key": "s" * 32}):
+        add(**owner)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            add(**owner)
+        add(**owner, finished_at=django_now(), score=0)
+    add(session_key="t" * 32)
+    assert QuizAttempt.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_by_one_learner_open_one_attempt(first_path, learner):
+    """Protects the start service under concurrency: four threads (four database
+    connections) start the same learner's quiz at once; one attempt is created, and
+    every call returns it."""
+    barrier, results = threading.Barrier(4), []
+
+    def begin():
+        request = RequestFactory().post("/")
+        request.user, request.session = learner, {}
+        try:
+            barrier.wait()
+            results.append(quizzes.attempt_start(request=request, path=first_path))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=begin) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    attempt = QuizAttempt.objects.get()
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    assert {a.id for a, _ in results} == {attempt.id}
+
+
+def test_sign_in_with_an_open_attempt_on_both_sides_keeps_one_open(client, first_path, learner):
+    """Protects the merge on sign-in: the learner's own open attempt stays open, the
+    anonymous one (stored under the session key, or listed in a session from before)
+    is finished as it stands, and all become the learner's."""
+    mine = QuizAttempt.objects.create(path=first_path, learner=learner, seed=1, question_ids=[])
+    anonymous = QuizAttempt.objects.get(id=press_start(client, first_path))
+    listed = QuizAttempt.objects.create(path=first_path, seed=2, question_ids=[])
+    session = client.session
+    session[quizzes.SESSION_ATTEMPTS] = [listed.id]
+    session.save()
+    client.post(reverse("login"), {"username": "ada", "password": "a-long-passphrase"})
+    attempts = QuizAttempt.objects.filter(learner=learner)
+    assert set(attempts.values_list("id", flat=True)) == {mine.id, anonymous.id, listed.id}
+    assert attempts.get(finished_at__isnull=True) == mine
 
 
 def test_the_paths_quiz_has_twelve_questions_each_linked_to_a_real_section(client, first_path):
