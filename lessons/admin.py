@@ -28,11 +28,10 @@ from .models import (
     Visibility,
 )
 from .podcast import services
-from .podcast.files import MAX_AUDIO_BYTES
+from .podcast.files import MAX_AUDIO_BYTES, audio_check
 from .podcast.formats import clock
 from .podcast.render import RenderError
 from .podcast.script import ScriptError, script_parse
-from .podcast.services import audio_check
 
 
 class LessonInline(admin.TabularInline):

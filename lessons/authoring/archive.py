@@ -2,8 +2,10 @@
 
 `bundle_from_zip` checks the archive before unpacking a byte: its size, that every
 entry is a plain file with a safe relative name (no `..`, no absolute path, no link:
-"zip slip"), that it is a file a bundle holds, and that it unpacks to no more than the
-limit (a zip bomb is counted as it is read, not trusted from the header). Then it
+"zip slip"), that no two entries name one file (exactly, once `a/./b` is read as `a/b`,
+or but for case, as a case-insensitive disk sees them: else the last one unpacked
+would silently win), that it is a file a bundle holds, and that it unpacks to no more
+than the limit (a zip bomb is counted as it is read, not trusted from the header). Then it
 unpacks into a temporary folder and hands that to `bundle_read`, which validates the
 contents; errors name the file inside the archive. Nothing touches the database.
 
@@ -12,6 +14,7 @@ sorted order, so the same path always gives the same bytes.
 """
 
 import io
+import posixpath
 import re
 import tempfile
 import zipfile
@@ -61,6 +64,17 @@ def _safe_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
+def _no_duplicates(names: list[str]) -> None:
+    """BundleError naming the second of two entries that would unpack to one file."""
+    first: dict[str, str] = {}
+    for name in names:
+        same = posixpath.normpath(name).casefold()
+        if same in first:
+            how = "twice" if first[same] == name else f"and as '{first[same]}'"
+            raise BundleError(name, None, f"duplicate entry: the archive holds this file {how}")
+        first[same] = name
+
+
 def _strip_folder(names: list[str]) -> str:
     """The one top folder to strip, when the zip holds `folder/path.yaml` (zipping a
     folder does that) and no `path.yaml` at its root; else ''."""
@@ -94,6 +108,7 @@ def bundle_from_zip(source: BinaryIO | Path | str, *, max_bytes: int) -> PathBun
         if len(entries) > MAX_ENTRIES:
             raise BundleError(label, None, f"more than {MAX_ENTRIES} files")
         names = [_safe_name(info) for info in entries]
+        _no_duplicates(names)
         prefix = _strip_folder(names)
         for name in names:
             inner = name.removeprefix(prefix)

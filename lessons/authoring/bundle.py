@@ -4,6 +4,11 @@ folder (see lessons/podcast/files.py) beside it.
 
 `bundle_read` parses and validates a whole folder before anything touches the
 database, so a bad bundle changes nothing; every error names the file and the line.
+It is the one validator of everything a bundle holds: every text is checked against
+the limit the database sets (read from the model field) or the editor sets
+(`lessons.limits`, the editors' forms), and refused when it holds a control character
+or a lone surrogate (`unsafe_text`), so whatever it accepts imports without a
+database error.
 `bundle_write` writes the same format back; what it writes for a bundle it read is
 byte-identical, because the manifest has one canonical layout (the one shipped).
 """
@@ -13,22 +18,49 @@ from pathlib import Path
 
 import yaml
 
+from learning_platform.input import unsafe_text
 from lessons.errors import BundleError
+from lessons.flashcards.forms import MAX_BACK, MAX_FRONT
+from lessons.limits import MAX_BODY, MAX_SUMMARY
 from lessons.markdown import render_markdown
-from lessons.models import QuestionKind, ResourceKind
+from lessons.models import (
+    Flashcard,
+    LearningPath,
+    Lesson,
+    QuestionKind,
+    QuizQuestion,
+    Resource,
+    ResourceKind,
+)
 from lessons.podcast.files import PodcastSpec, podcast_read, podcast_write
+from lessons.quizzes.forms import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
 
 MANIFEST = "path.yaml"
 LESSON_DIR = "lessons"
 PATH_KEYS = {"slug", "title", "summary", "lessons", "resources"}
 LESSON_KEYS = {"slug", "title", "children"}
 RESOURCE_KEYS = ["title", "authors", "year", "kind", "url", "note"]
-MAX_TITLE = 200
 CARDS = "cards.yaml"
 QUIZ = "quiz.yaml"
 CARD_KEYS = ["key", "lesson", "front", "back"]
 QUESTION_KEYS = ["key", "lesson", "section", "kind", "question", "options", "explanation"]
 OPTION_KEYS = ["text", "correct"]
+
+
+def _column(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# The longest text each field may hold: the database's column, or the editor's limit
+# where the column has none (a TextField).
+MAX_PATH_SLUG = _column(LearningPath, "slug")
+MAX_PATH_TITLE = _column(LearningPath, "title")
+MAX_LESSON_SLUG = _column(Lesson, "slug")
+MAX_LESSON_TITLE = _column(Lesson, "title")
+MAX_CARD_KEY = _column(Flashcard, "key")
+MAX_QUESTION_KEY = _column(QuizQuestion, "key")
+MAX_SECTION = _column(QuizQuestion, "section")
+MAX_RESOURCE = {name: _column(Resource, name) for name in ("title", "authors", "url", "note")}
 
 
 @dataclass
@@ -115,6 +147,8 @@ def _load_yaml(file: Path):
         raise BundleError(str(file), line, message) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise BundleError(str(file), None, f"unreadable file: {error}") from error
+    except RecursionError as error:
+        raise BundleError(str(file), None, "unreadable file: nested too deep") from error
 
 
 def bundle_read(directory: Path | str) -> PathBundle:
@@ -139,6 +173,7 @@ class _Reader:
     def __init__(self, directory: Path, manifest: str):
         self.directory, self.manifest = directory, manifest
         self.seen: dict[str, int] = {}
+        self.headings: dict[str, set[str]] = {}  # lesson slug → its heading ids
 
     def fail(self, line, message):
         raise BundleError(self.manifest, line, message)
@@ -149,23 +184,28 @@ class _Reader:
         line = data.get("__line__", line)
         unknown = set(data) - set(keys) - {"__line__"}
         if unknown:
-            self.fail(line, f"unknown field(s) in {what}: {', '.join(sorted(unknown))}")
+            names = ", ".join(sorted(repr(k) if unsafe_text(str(k)) else str(k) for k in unknown))
+            self.fail(line, f"unknown field(s) in {what}: {names}")
         return line
 
-    def text(self, data, key, line, required=True, limit=None):
+    def text(self, data, key, line, *, limit: int, required=True):
+        """The text under `key`: a string of at most `limit` characters, none of them
+        a control character or a lone surrogate (the one check of every text)."""
         value = data.get(key)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(line, f"'{key}' must be a non-empty text")
-        if limit and len(value) > limit:
+        if len(value) > limit:
             self.fail(line, f"'{key}' is longer than {limit} characters")
+        if unsafe_text(value):
+            self.fail(line, f"'{key}' holds a control character or an invalid character")
         return value
 
-    def slug(self, data, line):
-        slug = self.text(data, "slug", line)
+    def slug(self, data, line, key="slug", *, limit: int):
+        slug = self.text(data, key, line, limit=limit)
         if not all(c.isascii() and (c.isalnum() or c in "-_") for c in slug):
-            self.fail(line, f"slug '{slug}' may hold only letters, digits, '-' and '_'")
+            self.fail(line, f"{key} '{slug}' may hold only letters, digits, '-' and '_'")
         return slug
 
     def path(self, data) -> PathBundle:
@@ -177,72 +217,88 @@ class _Reader:
         if not isinstance(resources, list):
             self.fail(line, "'resources' must be a list")
         return PathBundle(
-            slug=self.slug(data, line),
-            title=self.text(data, "title", line, limit=MAX_TITLE),
-            summary=self.text(data, "summary", line, required=False),
-            lessons=[self.lesson(item, line) for item in lessons],
+            slug=self.slug(data, line, limit=MAX_PATH_SLUG),
+            title=self.text(data, "title", line, limit=MAX_PATH_TITLE),
+            summary=self.text(data, "summary", line, limit=MAX_SUMMARY, required=False),
+            lessons=[self.lesson(item, line, depth=1) for item in lessons],
             resources=[self.resource(item, line) for item in resources],
         )
 
-    def lesson(self, data, parent_line) -> LessonSpec:
+    def lesson(self, data, parent_line, depth: int) -> LessonSpec:
         line = self.mapping(data, LESSON_KEYS, "a lesson", parent_line)
-        slug = self.slug(data, line)
-        if slug in self.seen:
-            self.fail(line, f"duplicate lesson slug '{slug}' (first at line {self.seen[slug]})")
-        self.seen[slug] = line
+        slug = self.slug(data, line, limit=MAX_LESSON_SLUG)
+        # its file is lessons/<slug>.md: two slugs that differ only in case would be one
+        # file on a case-insensitive disk (and one entry, refused, in a .zip)
+        if slug.casefold() in self.seen:
+            first = self.seen[slug.casefold()]
+            self.fail(line, f"duplicate lesson slug '{slug}' (first at line {first})")
+        self.seen[slug.casefold()] = line
         body_file = self.directory / LESSON_DIR / f"{slug}.md"
         if not body_file.is_file():
             self.fail(line, f"lesson '{slug}' has no file {LESSON_DIR}/{slug}.md")
+        if body_file.stat().st_size > 4 * MAX_BODY:  # 4 bytes or fewer per character
+            raise BundleError(str(body_file), None, f"longer than {MAX_BODY} characters")
         try:
             body = body_file.read_bytes().decode("utf-8")  # bytes as-is: no newline rewriting
         except UnicodeDecodeError as error:
             raise BundleError(str(body_file), None, "not UTF-8 text") from error
+        if len(body) > MAX_BODY:
+            raise BundleError(
+                str(body_file), None, f"longer than {MAX_BODY} characters: split the lesson"
+            )
+        if unsafe_text(body):
+            bad = next(n for n, row in enumerate(body.split("\n"), 1) if unsafe_text(row))
+            raise BundleError(str(body_file), bad, "a control character or an invalid character")
         children = data.get("children") or []
         if not isinstance(children, list):
             self.fail(line, "'children' must be a list")
+        if children and depth > 1:  # as in the editor: chapters of lessons, no deeper
+            self.fail(line, "a lesson inside a chapter cannot hold lessons")
         return LessonSpec(
             slug=slug,
-            title=self.text(data, "title", line, limit=MAX_TITLE),
+            title=self.text(data, "title", line, limit=MAX_LESSON_TITLE),
             body=body,
-            children=[self.lesson(child, line) for child in children],
+            children=[self.lesson(child, line, depth + 1) for child in children],
         )
 
     def resource(self, data, parent_line) -> ResourceSpec:
         line = self.mapping(data, RESOURCE_KEYS, "a resource", parent_line)
-        kind = self.text(data, "kind", line)
-        if kind not in ResourceKind.values:
-            self.fail(line, f"kind '{kind}' is not one of {', '.join(ResourceKind.values)}")
-        url = self.text(data, "url", line)
+        kind = self.choice(data, line, ResourceKind)
+        url = self.text(data, "url", line, limit=MAX_RESOURCE["url"])
         if not url.startswith(("https://", "http://")):
             self.fail(line, f"url '{url}' must start with https://")
         year = data.get("year")
         if year is not None and (not isinstance(year, int) or not 1700 <= year <= 2100):
             self.fail(line, f"year '{year}' must be a year such as 2014")
         return ResourceSpec(
-            title=self.text(data, "title", line, limit=300),
-            authors=self.text(data, "authors", line, required=False),
+            title=self.text(data, "title", line, limit=MAX_RESOURCE["title"]),
+            authors=self.text(data, "authors", line, limit=MAX_RESOURCE["authors"], required=False),
             year=year,
             kind=kind,
             url=url,
-            note=self.text(data, "note", line, required=False),
+            note=self.text(data, "note", line, limit=MAX_RESOURCE["note"], required=False),
         )
+
+    def choice(self, data, line, choices) -> str:
+        kind = self.text(data, "kind", line, limit=max(map(len, choices.values)))
+        if kind not in choices.values:
+            self.fail(line, f"kind '{kind}' is not one of {', '.join(choices.values)}")
+        return kind
 
     def items(self, data, what) -> list:
         if not isinstance(data, list) or not data:
             self.fail(1, f"the file must be a non-empty list of {what}")
         return data
 
-    def key(self, data, line) -> str:
-        key = self.text(data, "key", line, limit=100)
-        if not all(c.isascii() and (c.isalnum() or c in "-_") for c in key):
-            self.fail(line, f"key '{key}' may hold only letters, digits, '-' and '_'")
+    def key(self, data, line, *, limit: int) -> str:
+        key = self.slug(data, line, "key", limit=limit)
         if key in self.seen:
             self.fail(line, f"duplicate key '{key}' (first at line {self.seen[key]})")
         self.seen[key] = line
         return key
 
     def lesson_ref(self, data, line, lessons) -> str:
-        slug = self.text(data, "lesson", line)
+        slug = self.text(data, "lesson", line, limit=MAX_LESSON_SLUG)
         if slug not in lessons:
             self.fail(line, f"lesson '{slug}' is not in {MANIFEST}")
         return slug
@@ -253,10 +309,10 @@ class _Reader:
             line = self.mapping(item, CARD_KEYS, "a card")
             specs.append(
                 CardSpec(
-                    key=self.key(item, line),
+                    key=self.key(item, line, limit=MAX_CARD_KEY),
                     lesson=self.lesson_ref(item, line, lessons),
-                    front=self.text(item, "front", line, limit=1000),
-                    back=self.text(item, "back", line, limit=2000),
+                    front=self.text(item, "front", line, limit=MAX_FRONT),
+                    back=self.text(item, "back", line, limit=MAX_BACK),
                 )
             )
         return specs
@@ -266,13 +322,13 @@ class _Reader:
         for item in self.items(data, "questions"):
             line = self.mapping(item, QUESTION_KEYS, "a question")
             lesson = self.lesson_ref(item, line, lessons)
-            section = self.text(item, "section", line, required=False)
-            headings = {h.id for h in render_markdown(lessons[lesson].body).headings}
-            if section and section not in headings:
+            section = self.text(item, "section", line, limit=MAX_SECTION, required=False)
+            if lesson not in self.headings:  # each lesson rendered once, not per question
+                rendered = render_markdown(lessons[lesson].body)
+                self.headings[lesson] = {heading.id for heading in rendered.headings}
+            if section and section not in self.headings[lesson]:
                 self.fail(line, f"section '{section}' is not a heading of lesson '{lesson}'")
-            kind = self.text(item, "kind", line)
-            if kind not in QuestionKind.values:
-                self.fail(line, f"kind '{kind}' is not one of {', '.join(QuestionKind.values)}")
+            kind = self.choice(item, line, QuestionKind)
             options = item.get("options")
             if not isinstance(options, list) or len(options) < 2:
                 self.fail(line, "'options' must be a list of at least two options")
@@ -284,13 +340,13 @@ class _Reader:
                 self.fail(line, "a multiple-answer question needs some, not all, options correct")
             specs.append(
                 QuestionSpec(
-                    key=self.key(item, line),
+                    key=self.key(item, line, limit=MAX_QUESTION_KEY),
                     lesson=lesson,
                     section=section,
                     kind=kind,
-                    question=self.text(item, "question", line, limit=1000),
+                    question=self.text(item, "question", line, limit=MAX_QUESTION),
                     options=option_specs,
-                    explanation=self.text(item, "explanation", line, limit=3000),
+                    explanation=self.text(item, "explanation", line, limit=MAX_EXPLANATION),
                 )
             )
         return specs
@@ -300,7 +356,7 @@ class _Reader:
         correct = data.get("correct", False)
         if not isinstance(correct, bool):
             self.fail(line, "'correct' must be true or false")
-        return OptionSpec(text=self.text(data, "text", line, limit=500), correct=correct)
+        return OptionSpec(text=self.text(data, "text", line, limit=MAX_OPTION), correct=correct)
 
 
 # --- writing -----------------------------------------------------------------------

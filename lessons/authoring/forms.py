@@ -4,11 +4,10 @@ writes are services'. On an error the form is shown again holding what was typed
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lessons.models import Visibility
+from lessons.limits import MAX_BODY, MAX_SUMMARY
+from lessons.models import Lesson, Visibility
 
-MAX_TITLE = 200
-MAX_SUMMARY = 2000
-MAX_BODY = 100_000  # characters: the longest shipped lesson is under 15 000
+MAX_TITLE = Lesson._meta.get_field("title").max_length
 
 TITLE_ERRORS = {
     "required": _("A title cannot be empty."),

@@ -3,6 +3,9 @@ learner's own paths (clone, settings, share) and the editor's lesson tree (add, 
 edit, move, delete)."""
 
 import dataclasses
+import itertools
+import secrets
+import string
 from typing import Literal
 
 from django.contrib.auth.models import User
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lessons.flashcards.services import cards_sync
 from lessons.markdown import render_markdown
+from lessons.media import media_atomic
 from lessons.models import (
     Flashcard,
     LearningPath,
@@ -31,13 +35,14 @@ from lessons.reading.services import free_slug as _free_slug
 from .bundle import LessonSpec, PathBundle
 
 
-@transaction.atomic
+@media_atomic()
 def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
     """Create or update the path with the bundle's slug so it matches the bundle.
 
     Lessons are matched by slug, so learners' progress survives a re-import; rows that
     already match are not written, so loading the same bundle twice changes nothing.
-    Returns the path and whether anything changed.
+    Returns the path and whether anything changed. One transaction, files included: on
+    an error nothing is written, and audio stored under media/podcasts/ is deleted.
     """
     path, created = LearningPath.objects.get_or_create(
         slug=bundle.slug, defaults={"title": bundle.title, "summary": bundle.summary}
@@ -106,18 +111,33 @@ class EditConflict(Exception):
         super().__init__(f"lesson {current.pk} is at version {current.version}")
 
 
-def _path_create(*, base: str, **fields) -> LearningPath:
-    """A new path with the first free slug from `base`. The unique constraint is the
-    judge: when another request takes the slug between the check and the INSERT, the
-    savepoint rolls back and the next free slug is tried."""
-    stem = slugify(base)[:90].strip("-") or "path"
-    for _attempt in range(5):
-        taken = set(
-            LearningPath.objects.filter(slug__startswith=stem).values_list("slug", flat=True)
-        )
+SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
+SUFFIX_LENGTH = 6  # 36**6: two billion suffixes for each stem
+
+
+def slug_suffix() -> str:
+    """Six random lowercase letters and digits, such as `k3x9q2`."""
+    return "".join(secrets.choice(SUFFIX_ALPHABET) for _ in range(SUFFIX_LENGTH))
+
+
+def _path_create(*, base: str, own: bool = False, **fields) -> LearningPath:
+    """A new learner-owned path whose slug is `base` slugified plus a random suffix
+    (`small-k3x9q2`), so a slug tells nobody which private paths exist: the outcome
+    looks the same whether the bare slug is free, or taken by anyone's path, private or
+    not (`small-2` told that `small` was taken, and `small-7` that six were).
+
+    `own`: `base` is in the learner's own namespace (a clone's `<slug>-<username>`),
+    which only their own paths hold, so its bare slug is tried first and reveals
+    nothing of others'; when it is taken a suffix is drawn as above. The unique
+    constraint is the judge: if a slug is taken (for a drawn one, a chance in two
+    billion), the savepoint rolls back and another suffix is drawn."""
+    limit = LearningPath._meta.get_field("slug").max_length
+    stem = slugify(base)[: limit - SUFFIX_LENGTH - 1].strip("-") or "path"
+    bare = [slugify(base)[:limit].strip("-") or "path"] if own else []
+    for slug in itertools.chain(bare, (f"{stem}-{slug_suffix()}" for _draw in range(5))):
         try:
             with transaction.atomic():
-                return LearningPath.objects.create(slug=_free_slug(stem, taken, "path"), **fields)
+                return LearningPath.objects.create(slug=slug, **fields)
         except IntegrityError:
             continue
     raise IntegrityError(f"no free slug for '{stem}' after 5 tries")
@@ -131,6 +151,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
     and per kind of row, so a failure leaves no half copy and a big path copies fast."""
     copy = _path_create(
         base=f"{path.slug}-{owner.username}",
+        own=True,
         title=path.title,
         summary=path.summary,
         owner=owner,
@@ -337,12 +358,12 @@ def lesson_delete(*, lesson: Lesson) -> None:
     lesson.delete()
 
 
-@transaction.atomic
+@media_atomic()
 def path_import_as_new(*, bundle: PathBundle, owner: User) -> LearningPath:
     """Load an uploaded bundle as a NEW private path owned by `owner`: never into an
-    existing path, whoever owns it. Its slug is the bundle's when free, else the
-    first free `slug-2`, `slug-3`…; the path row is created first, so the unique slug
-    claims it before anything is loaded into it."""
+    existing path, whoever owns it. Its slug is the bundle's plus a random suffix
+    (`slug-k3x9q2`, see `_path_create`); the path row is created first, so the unique
+    slug claims it before anything is loaded into it."""
     claimed = _path_create(
         base=bundle.slug,
         title=bundle.title,

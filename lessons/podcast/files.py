@@ -14,12 +14,16 @@ file and, where there is one, the line.
 
 import hashlib
 import json
+import math
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from learning_platform.input import unsafe_text
 from lessons.errors import BundleError
 
 from .formats import episode_json, vtt_read
+from .render import RenderError, probe_duration
 from .script import Script, ScriptError, script_parse
 
 FOLDER = "podcast"
@@ -28,6 +32,7 @@ TRANSCRIPT = "transcript.vtt"
 META = "episode.json"
 AUDIO_FILES = {"episode.mp3": "audio/mpeg", "episode.ogg": "audio/ogg"}
 MAX_AUDIO_BYTES = 50 * 1024 * 1024
+MAX_DURATION = 24 * 3600  # seconds: an episode is minutes long
 
 
 @dataclass
@@ -51,8 +56,67 @@ def audio_kind(data: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class AudioCheck:
+    audio_type: str
+    duration: float  # seconds, as a decoder reads the file
+
+
+def audio_check(data: bytes) -> AudioCheck:
+    """What an audio file is: MP3 or Ogg by its first bytes, and a duration ffprobe can
+    measure. RenderError, with a message for people, when it is neither. The one check
+    for audio from outside: staff's uploads (admin) and bundles (`podcast_read`)."""
+    if not data:
+        raise RenderError("the file is empty")
+    if len(data) > MAX_AUDIO_BYTES:
+        raise RenderError(f"the file is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MB")
+    audio_type = audio_kind(data)
+    if audio_type is None:
+        raise RenderError("this is not an MP3 or Ogg audio file")
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / "upload"
+        probe.write_bytes(data)
+        duration = probe_duration(probe)
+    if not duration > 0:
+        raise RenderError("the audio has no length")
+    return AudioCheck(audio_type=audio_type, duration=round(duration, 3))
+
+
 def script_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _safe_text(file: Path, text: str) -> None:
+    """BundleError at the first line holding a control character or a lone surrogate
+    (the database refuses NUL; a lone surrogate cannot be stored)."""
+    if unsafe_text(text):
+        line = next(n for n, row in enumerate(text.split("\n"), 1) if unsafe_text(row))
+        raise BundleError(str(file), line, "a control character or an invalid character")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a JSON column can store")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+def _safe_json(file: Path, value) -> None:
+    """BundleError when a key or a string anywhere in `value` is not safe text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and unsafe_text(item):
+            raise BundleError(str(file), None, "a control character or an invalid character")
 
 
 def podcast_read(directory: Path) -> PodcastSpec | None:
@@ -64,6 +128,7 @@ def podcast_read(directory: Path) -> PodcastSpec | None:
         raise BundleError(str(script_file), None, "the podcast folder has no script")
     try:
         text = script_file.read_bytes().decode("utf-8")
+        _safe_text(script_file, text)
         script = script_parse(text)
     except UnicodeDecodeError as error:
         raise BundleError(str(script_file), None, "not UTF-8 text") from error
@@ -86,18 +151,29 @@ def podcast_read(directory: Path) -> PodcastSpec | None:
     audio_file = audio_files[0]
     spec.audio = audio_file.read_bytes()
     spec.audio_type = AUDIO_FILES[audio_file.name]
-    if audio_kind(spec.audio) != spec.audio_type or len(spec.audio) > MAX_AUDIO_BYTES:
-        raise BundleError(str(audio_file), None, "not an audio file of its type (or too big)")
+    try:
+        check = audio_check(spec.audio)
+    except RenderError as error:
+        raise BundleError(str(audio_file), None, f"not audio that plays: {error}") from error
+    if check.audio_type != spec.audio_type:
+        raise BundleError(str(audio_file), None, f"not {spec.audio_type}, as its name says")
 
     meta_file = folder / META
     try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        meta = json.loads(
+            meta_file.read_bytes().decode("utf-8"),
+            parse_constant=_no_constant,  # NaN, Infinity: no JSON column stores them
+            parse_float=_finite,
+        )
     except json.JSONDecodeError as error:
         raise BundleError(str(meta_file), error.lineno, f"broken JSON: {error.msg}") from error
+    except (ValueError, RecursionError) as error:  # not UTF-8, a 5000-digit number, [[[…
+        raise BundleError(str(meta_file), None, f"unreadable JSON: {error}") from error
     if not isinstance(meta, dict) or set(meta) != {"duration", "chapters", "build"}:
         raise BundleError(str(meta_file), 1, "needs exactly: duration, chapters, build")
+    _safe_json(meta_file, meta)
     duration, chapters, build = meta["duration"], meta["chapters"], meta["build"]
-    if not isinstance(duration, int | float) or duration <= 0:
+    if not isinstance(duration, int | float) or not 0 < duration < MAX_DURATION:
         raise BundleError(str(meta_file), None, "'duration' must be a positive number of seconds")
     if not isinstance(build, dict):
         raise BundleError(str(meta_file), None, "'build' must be a mapping")
@@ -105,7 +181,10 @@ def podcast_read(directory: Path) -> PodcastSpec | None:
     if (
         not isinstance(chapters, list)
         or not all(
-            isinstance(c, dict) and isinstance(c.get("start"), int | float) for c in chapters
+            isinstance(c, dict)
+            and isinstance(c.get("start"), int | float)
+            and 0 <= c["start"] <= duration
+            for c in chapters
         )
         or [c.get("title") for c in chapters] != titles
     ):
@@ -122,7 +201,11 @@ def podcast_read(directory: Path) -> PodcastSpec | None:
             f"changed since the audio was built: run `manage.py build_podcast {directory.name}`",
         )
     transcript_file = folder / TRANSCRIPT
-    spec.transcript = transcript_file.read_bytes().decode("utf-8")
+    try:
+        spec.transcript = transcript_file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BundleError(str(transcript_file), None, "not UTF-8 text") from error
+    _safe_text(transcript_file, spec.transcript)
     try:
         cues = vtt_read(spec.transcript)
     except ValueError as error:

@@ -1,22 +1,21 @@
 """Writes: loading an episode from a bundle, rebuilding it from its script, replacing
-its audio. Each is atomic; the audio file is named by its content, so writing the same
-audio twice writes one file."""
+its audio. Each is atomic, files included: the audio file is named by its content, so
+writing the same audio twice writes one file, and a file written in a transaction
+that rolls back is deleted again (`lessons.media`)."""
 
 import hashlib
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from lessons.media import media_atomic, media_save
 from lessons.models import AudioType, Episode, LearningPath
 
-from .files import MAX_AUDIO_BYTES, PodcastSpec, audio_kind, script_sha256
+from .files import AudioCheck, PodcastSpec, script_sha256
 from .formats import vtt_write
-from .render import RenderError, probe_duration, render_episode
+from .render import RenderError, render_episode
 from .script import script_parse
 
 
@@ -33,14 +32,14 @@ def _store_audio(episode: Episode, data: bytes, audio_type: str) -> list[str]:
     extension = "ogg" if audio_type == AudioType.OGG else "mp3"
     name = f"podcasts/{episode.path.slug}-{digest[:16]}.{extension}"
     if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(data))
+        name = media_save(name, ContentFile(data))
     episode.audio.name = name
     episode.audio_type, episode.audio_size, episode.audio_sha256 = audio_type, len(data), digest
     episode.audio_updated_at = timezone.now()
     return ["audio", "audio_type", "audio_size", "audio_sha256", "audio_updated_at"]
 
 
-@transaction.atomic
+@media_atomic()
 def episode_sync(*, path: LearningPath, spec: PodcastSpec | None) -> bool:
     """Make the path's episode match its bundle's podcast folder; True if anything
     changed. Nothing is written when it already matches (import stays idempotent)."""
@@ -84,7 +83,7 @@ def episode_rebuild(*, episode: Episode) -> Episode:
     times. Raises RenderError (nothing written) when a tool is missing or fails."""
     script = script_parse(episode.script)
     rendering = render_episode(script, script_text=episode.script)  # slow part: outside
-    with transaction.atomic():
+    with media_atomic():
         episode = Episode.objects.select_for_update().select_related("path").get(pk=episode.pk)
         if script_sha256(episode.script) != rendering.build["script_sha256"]:
             raise RenderError("the script changed while the audio was being made: try again")
@@ -99,32 +98,7 @@ def episode_rebuild(*, episode: Episode) -> Episode:
     return episode
 
 
-@dataclass(frozen=True)
-class AudioCheck:
-    audio_type: str
-    duration: float  # seconds, as a decoder reads the file
-
-
-def audio_check(data: bytes) -> AudioCheck:
-    """What an uploaded file is: MP3 or Ogg by its first bytes, and a duration ffprobe
-    can measure. RenderError, with a message for people, when it is neither."""
-    if not data:
-        raise RenderError("the file is empty")
-    if len(data) > MAX_AUDIO_BYTES:
-        raise RenderError(f"the file is larger than {MAX_AUDIO_BYTES // (1024 * 1024)} MB")
-    audio_type = audio_kind(data)
-    if audio_type is None:
-        raise RenderError("this is not an MP3 or Ogg audio file")
-    with tempfile.TemporaryDirectory() as tmp:
-        probe = Path(tmp) / "upload"
-        probe.write_bytes(data)
-        duration = probe_duration(probe)
-    if duration <= 0:
-        raise RenderError("the audio has no length")
-    return AudioCheck(audio_type=audio_type, duration=round(duration, 3))
-
-
-@transaction.atomic
+@media_atomic()
 def episode_replace_audio(*, episode: Episode, data: bytes, check: AudioCheck, filename: str):
     """Use staff's own recording instead of the generated one (`check` from
     `audio_check`). The transcript and chapters keep their times: rebuild from the

@@ -1,0 +1,9 @@
+"""Text limits that are not a database column's: the ones the editor sets, which the
+bundle reader enforces too. A leaf: it imports nothing of the app, so the editor's
+forms and the bundle reader both take the number from here.
+
+Limits the database sets are read from the model field where they are used
+(`Model._meta.get_field(name).max_length`), never written down twice."""
+
+MAX_BODY = 100_000  # characters in a lesson: the longest shipped lesson is under 15 000
+MAX_SUMMARY = 2000  # characters in a path's summary
