@@ -21,6 +21,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: install
+	@bash scripts/system-deps.sh ffmpeg  # ffprobe checks the path's podcast audio on import
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_path $(CONTENT)
 	bash scripts/serve.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need, where this machine lets us.
-# chromium: the real-browser tests. espeak-ng, sox, ffmpeg: building the podcast audio.
+# Install Debian packages where this machine lets us: the ones named, or all the tests
+# need. chromium: the real-browser tests. espeak-ng, sox: building the podcast audio.
+# ffmpeg: building it, and ffprobe, which checks every bundle's audio (make run too).
 set -uo pipefail
-packages=(chromium espeak-ng sox ffmpeg)
+if [ $# -gt 0 ]; then packages=("$@"); else packages=(chromium espeak-ng sox ffmpeg); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
