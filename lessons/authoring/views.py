@@ -51,7 +51,7 @@ def path_clone(request: HttpRequest, slug: str) -> HttpResponse:
         copy = services.path_clone(path=path, owner=request.user)
         messages.success(request, _("This copy is yours: private until you share it."))
         return redirect("path_edit", slug=copy.slug)
-    return render(request, "lessons/path_clone.html", {"path": path})
+    return render(request, "lessons/authoring/path_clone.html", {"path": path})
 
 
 @require_GET
@@ -80,7 +80,7 @@ def path_upload(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Imported as your own private path."))
             return redirect("path_edit", slug=path.slug)
     status = HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK
-    return render(request, "lessons/path_upload.html", {"form": form}, status=status)
+    return render(request, "lessons/authoring/path_upload.html", {"form": form}, status=status)
 
 
 # --- the path editor ---------------------------------------------------------------
@@ -104,7 +104,7 @@ def _editor(request: HttpRequest, path: LearningPath, *, status=HTTPStatus.OK, *
         ),
     )
     context.update(path=path, tree=lesson_tree(path=path))
-    template = "lessons/path_edit.html"
+    template = "lessons/authoring/path_edit.html"
     if request.htmx and request.resolver_match.url_name != "path_edit":
         template += "#editor-tree"
     return render(request, template, context, status=status)
@@ -235,7 +235,7 @@ def lesson_edit(request: HttpRequest, slug: str, lesson_slug: str) -> HttpRespon
         "conflict": conflict,
         "rendered": _preview(form["body"].value() or ""),
     }
-    return render(request, "lessons/lesson_edit.html", context, status=status)
+    return render(request, "lessons/authoring/lesson_edit.html", context, status=status)
 
 
 @require_POST
@@ -246,7 +246,7 @@ def lesson_preview(request: HttpRequest, slug: str, lesson_slug: str) -> HttpRes
     if not form.is_valid():
         context = {"preview_error": form.errors["body"][0]}
         return render(
-            request, "lessons/lesson_edit.html#preview", context, status=HTTPStatus.BAD_REQUEST
+            request, "lessons/authoring/lesson_edit.html#preview", context, status=HTTPStatus.BAD_REQUEST
         )
     context = {"rendered": _preview(form.cleaned_data["body"])}
-    return render(request, "lessons/lesson_edit.html#preview", context)
+    return render(request, "lessons/authoring/lesson_edit.html#preview", context)

@@ -67,13 +67,13 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
     cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
     form = _preference_form(request) if request.user.is_authenticated else None
     context = {"path": path, "queue": queue, "cards": cards, "form": form}
-    return render(request, "lessons/flashcards.html", context)
+    return render(request, "lessons/flashcards/flashcards.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def study(request: HttpRequest, slug: str) -> HttpResponse:
     path = readable_path(request, slug)
-    template = "lessons/study.html#study-card" if request.htmx else "lessons/study.html"
+    template = "lessons/flashcards/study.html#study-card" if request.htmx else "lessons/flashcards/study.html"
     if request.method == "GET":
         show = None
         if "show" in request.GET:  # the flip: this card's answer side
@@ -132,7 +132,7 @@ def card_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "back": _face(card.back),
         "history": fc.card_history(request=request, card=card),
     }
-    return render(request, "lessons/card.html", context)
+    return render(request, "lessons/flashcards/card.html", context)
 
 
 @require_GET
@@ -154,7 +154,7 @@ def preferences(request: HttpRequest, slug: str) -> HttpResponse:
     queue = fc.study_queue(request=request, path=path)
     cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
     context = {"path": path, "queue": queue, "cards": cards, "form": form}
-    return render(request, "lessons/flashcards.html", context, status=HTTPStatus.BAD_REQUEST)
+    return render(request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST)
 
 
 # --- the deck editor (the path's owner and staff) ----------------------------------
@@ -187,7 +187,7 @@ def _cards_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=No
         "failed_id": failed[0].pk if failed else None,
         "add_form": add_form or CardForm(lessons=choices, prefix="new"),
     }
-    return render(request, "lessons/edit_cards.html", context, status=status)
+    return render(request, "lessons/flashcards/edit_cards.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

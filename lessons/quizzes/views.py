@@ -45,7 +45,7 @@ def quiz_home(request: HttpRequest, slug: str) -> HttpResponse:
         "unfinished": next((a for a in attempts if a.finished_at is None), None),
         "scoring_rule": quizzes.SCORING_RULE,
     }
-    return render(request, "lessons/quiz.html", context)
+    return render(request, "lessons/quizzes/quiz.html", context)
 
 
 @require_POST
@@ -98,7 +98,7 @@ def quiz_attempt(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespon
     if context["row"] is None:  # every question answered: the attempt is finished
         return redirect("quiz_result", slug=path.slug, attempt_id=attempt.id)
     template = (
-        "lessons/quiz_attempt.html#quiz-step" if request.htmx else "lessons/quiz_attempt.html"
+        "lessons/quizzes/quiz_attempt.html#quiz-step" if request.htmx else "lessons/quizzes/quiz_attempt.html"
     )
     return render(request, template, context)
 
@@ -108,7 +108,7 @@ def quiz_answer(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
     path = readable_path(request, slug)
     attempt = _attempt(request, path, attempt_id)
     template = (
-        "lessons/quiz_attempt.html#quiz-step" if request.htmx else "lessons/quiz_attempt.html"
+        "lessons/quizzes/quiz_attempt.html#quiz-step" if request.htmx else "lessons/quizzes/quiz_attempt.html"
     )
     question = request.POST.get("question", "")
     options = request.POST.getlist("option")
@@ -168,7 +168,7 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         "best": quizzes.best_score(attempts),
         "scoring_rule": quizzes.SCORING_RULE,
     }
-    return render(request, "lessons/quiz_result.html", context)
+    return render(request, "lessons/quizzes/quiz_result.html", context)
 
 
 # --- the quiz editor (the path's owner and staff) ----------------------------------
@@ -220,7 +220,7 @@ def _quiz_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=Non
         "failed_id": failed[0].pk if failed else None,
         "add_form": add_form or _question_form(None, places),
     }
-    return render(request, "lessons/edit_quiz.html", context, status=status)
+    return render(request, "lessons/quizzes/edit_quiz.html", context, status=status)
 
 
 def _save_question(request, path, question, form, lessons) -> HttpResponse:

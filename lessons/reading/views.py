@@ -20,7 +20,7 @@ from . import selectors, services
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     paths = selectors.paths_with_progress(request=request)
-    return render(request, "lessons/home.html", {"paths": paths})
+    return render(request, "lessons/reading/home.html", {"paths": paths})
 
 
 @require_GET
@@ -36,7 +36,7 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
     context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
-    return render(request, "lessons/path.html", context)
+    return render(request, "lessons/reading/path.html", context)
 
 
 @require_GET
@@ -60,7 +60,7 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
         "progress": reading.progress,
         "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
-    return render(request, "lessons/lesson.html", context)
+    return render(request, "lessons/reading/lesson.html", context)
 
 
 @require_POST
@@ -77,14 +77,14 @@ def lesson_complete(request: HttpRequest, path_slug: str, lesson_slug: str) -> H
         "completed": reading.completed,
         "progress": reading.progress,
     }
-    return render(request, "lessons/lesson.html#lesson-progress", context)
+    return render(request, "lessons/reading/lesson.html#lesson-progress", context)
 
 
 @require_GET
 def resources(request: HttpRequest, slug: str) -> HttpResponse:
     path = readable_path(request, slug)
     return render(
-        request, "lessons/resources.html", {"path": path, "resources": path.resources.all()}
+        request, "lessons/reading/resources.html", {"path": path, "resources": path.resources.all()}
     )
 
 
