@@ -246,7 +246,10 @@ def lesson_preview(request: HttpRequest, slug: str, lesson_slug: str) -> HttpRes
     if not form.is_valid():
         context = {"preview_error": form.errors["body"][0]}
         return render(
-            request, "lessons/authoring/lesson_edit.html#preview", context, status=HTTPStatus.BAD_REQUEST
+            request,
+            "lessons/authoring/lesson_edit.html#preview",
+            context,
+            status=HTTPStatus.BAD_REQUEST,
         )
     context = {"rendered": _preview(form.cleaned_data["body"])}
     return render(request, "lessons/authoring/lesson_edit.html#preview", context)

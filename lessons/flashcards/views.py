@@ -73,7 +73,11 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def study(request: HttpRequest, slug: str) -> HttpResponse:
     path = readable_path(request, slug)
-    template = "lessons/flashcards/study.html#study-card" if request.htmx else "lessons/flashcards/study.html"
+    template = (
+        "lessons/flashcards/study.html#study-card"
+        if request.htmx
+        else "lessons/flashcards/study.html"
+    )
     if request.method == "GET":
         show = None
         if "show" in request.GET:  # the flip: this card's answer side
@@ -154,7 +158,9 @@ def preferences(request: HttpRequest, slug: str) -> HttpResponse:
     queue = fc.study_queue(request=request, path=path)
     cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
     context = {"path": path, "queue": queue, "cards": cards, "form": form}
-    return render(request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST)
+    return render(
+        request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST
+    )
 
 
 # --- the deck editor (the path's owner and staff) ----------------------------------

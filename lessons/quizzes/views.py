@@ -98,7 +98,9 @@ def quiz_attempt(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespon
     if context["row"] is None:  # every question answered: the attempt is finished
         return redirect("quiz_result", slug=path.slug, attempt_id=attempt.id)
     template = (
-        "lessons/quizzes/quiz_attempt.html#quiz-step" if request.htmx else "lessons/quizzes/quiz_attempt.html"
+        "lessons/quizzes/quiz_attempt.html#quiz-step"
+        if request.htmx
+        else "lessons/quizzes/quiz_attempt.html"
     )
     return render(request, template, context)
 
@@ -108,7 +110,9 @@ def quiz_answer(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
     path = readable_path(request, slug)
     attempt = _attempt(request, path, attempt_id)
     template = (
-        "lessons/quizzes/quiz_attempt.html#quiz-step" if request.htmx else "lessons/quizzes/quiz_attempt.html"
+        "lessons/quizzes/quiz_attempt.html#quiz-step"
+        if request.htmx
+        else "lessons/quizzes/quiz_attempt.html"
     )
     question = request.POST.get("question", "")
     options = request.POST.getlist("option")
