@@ -27,6 +27,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _warm(url: str) -> None:
+    """Have every worker import the models' code (torch) before a test's burst: busy
+    workers do not accept, so concurrent requests spread over all of them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(_):
+        return requests.get(f"{url}/api/demos/families/", timeout=300).status_code
+
+    with ThreadPoolExecutor(2 * WORKERS) as pool:
+        list(pool.map(get, range(2 * WORKERS)))
+
+
 @pytest.fixture
 def web_workers(transactional_db, settings):
     """The base URL of gunicorn running the site with WORKERS processes. Data the test
@@ -43,7 +55,10 @@ def web_workers(transactional_db, settings):
         "CELERY_BROKER_URL": BROKER_URL,
         "PYTHONPATH": str(ROOT),
     }
+    # A long timeout: the first request of each worker imports torch, which on a busy
+    # 2-core machine can take longer than gunicorn's default 30 s (the worker is killed).
     command = "-m gunicorn learning_platform.wsgi:application --log-level warning".split()
+    command += ["--timeout", "300"]
     command += ["--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
         [sys.executable, *command],
@@ -61,6 +76,7 @@ def web_workers(transactional_db, settings):
                 if time.monotonic() > deadline:
                     pytest.fail("gunicorn did not start within 60 s")
                 time.sleep(0.1)
+        _warm(url)
         yield url
     finally:
         server.terminate()

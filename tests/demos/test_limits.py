@@ -30,7 +30,7 @@ def burst(url: str, tokens: list[str], per_token: int) -> list[int]:
             f"{url}/api/demos/runs/",
             json={"family": "gan", "seed": seed},
             headers={"Authorization": f"Token {token}"},
-            timeout=60,
+            timeout=300,
         )
         return response.status_code
 

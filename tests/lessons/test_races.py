@@ -61,7 +61,7 @@ def test_simultaneous_anonymous_reviews_from_one_session_are_all_kept(web_worker
 
     def rate(card) -> requests.Response:
         form = {"card": card.id, "rating": 3, "reps": reps[card.id], "key": str(uuid.uuid4())}
-        return session.post(study, form, allow_redirects=False, timeout=60)
+        return session.post(study, form, allow_redirects=False, timeout=300)
 
     assert rate(cards[0]).status_code == HTTPStatus.FOUND  # opens the session: its cookie
     reps[cards[0].id] += 1
@@ -95,7 +95,7 @@ def test_simultaneous_quiz_starts_through_the_api_make_one_attempt(web_workers, 
             f"{web_workers}/api/quiz-attempts/",
             json={"path": first_path.slug},
             headers={"Authorization": f"Token {token}"},
-            timeout=60,
+            timeout=300,
         )
 
     responses = at_once(start, range(STARTS))
@@ -111,7 +111,7 @@ def form_starts(session, url: str, data: dict | None = None) -> set[str]:
     """STARTS presses of a start button at once; the attempt pages they redirect to."""
 
     def press(_):
-        return session.post(url, data or {}, allow_redirects=False, timeout=60)
+        return session.post(url, data or {}, allow_redirects=False, timeout=300)
 
     responses = at_once(press, range(STARTS))
     assert {r.status_code for r in responses} == {HTTPStatus.FOUND}
