@@ -1,6 +1,7 @@
 """Live training (generators.live): tiny runs, a second or two each, one thread."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,12 @@ def test_training_families_lists_knobs_like_families():
     assert gan_knobs["loss"]["choices"] == list(live.gan.LOSSES)
     assert "drawn" in fams["gan"]["datasets"] and "ring" in fams["gan"]["datasets"]
     json.dumps(fams)
+
+
+def test_every_live_knob_is_in_the_readme():
+    """The README's live-training table keeps up with the knobs."""
+    readme = (Path(generators.__file__).parent / "README.md").read_text()
+    for family in generators.training_families():
+        assert f"| {family['name']} |" in readme
+        for q in family["parameters"]:
+            assert q["name"] in readme, (family["name"], q["name"])
