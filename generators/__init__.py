@@ -45,6 +45,18 @@ API
     ``type`` int / float / choice / str / bool / points, ``default``, ``min`` / ``max``
     or ``choices`` or ``max_length``, and ``help``), all JSON-able.
 
+``generators.training_families()``, ``generators.train_live(family, *, params, seed,
+points=None, on_snapshot=None, should_stop=None) -> dict`` and
+``generators.sample_trained(family, *, state, config, seed=0, **params) -> dict``
+    Live training (``generators.live``): a small model of the family learns from
+    scratch (GAN, flow, diffusion: 2-D sets ring, grid, moons, spiral, checkerboard or
+    the learner's drawn points; VAE: digits; Transformer: a short slice of the lesson
+    text). Every ``snapshot_every`` steps and at the end ``on_snapshot`` receives a
+    compact JSON dict (step, total, seconds, losses, samples, measure);
+    ``should_stop()`` is asked after each and ends the run early. The result holds the
+    weights as safetensors bytes and a JSON config, which ``sample_trained`` draws
+    from. Knobs are ``Param`` lists validated like ``sample``'s parameters.
+
 Commands
 --------
 ``python -m generators.train FAMILY [--dataset D] [--seed S] [--steps N]`` trains and
@@ -63,7 +75,15 @@ import torch
 from . import autoregressive, diffusion, flow, gan, store, vae
 from .params import Param, ParameterError, validate
 
-__all__ = ["REGISTRY", "ParameterError", "families", "sample"]
+__all__ = [
+    "REGISTRY",
+    "ParameterError",
+    "families",
+    "sample",
+    "sample_trained",
+    "train_live",
+    "training_families",
+]
 
 # name → (title, datasets, module holding PARAMS and demo, (model class, config class))
 REGISTRY = {
@@ -163,3 +183,6 @@ def sample(family: str, seed: int = 0, progress=None, **params) -> dict:
 
 
 assert all(isinstance(q, Param) for s in REGISTRY.values() for q in s["module"].PARAMS)
+
+
+from .live import sample_trained, train_live, training_families  # noqa: E402
