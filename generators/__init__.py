@@ -73,6 +73,7 @@ import time
 import torch
 
 from . import autoregressive, diffusion, flow, gan, store, vae
+from .live import LIVE, sample_model, train_live
 from .params import Param, ParameterError, validate
 
 __all__ = [
@@ -147,6 +148,36 @@ def families() -> list[dict]:
     ]
 
 
+def sample_trained(family: str, *, state: bytes, config: dict, seed: int = 0, **params) -> dict:
+    """Draw from a model train_live produced (its ``state`` and ``config``)."""
+    from safetensors.torch import load as load_tensors
+
+    if family not in REGISTRY:
+        raise ParameterError("family", f"family must be one of {', '.join(REGISTRY)}")
+    dev = store.device()
+    start = time.perf_counter()
+    model_cls, config_cls = REGISTRY[family]["classes"]
+    model = model_cls(config_cls(**config["model"]))
+    model.load_state_dict(load_tensors(state))
+    model.to(dev).eval()
+    out = sample_model(family, model, config, seed=seed, **params)
+    out.update(family=family, seed=seed, device=str(dev), seconds=time.perf_counter() - start)
+    return out
+
+
+def training_families() -> list[dict]:
+    """Like families(): each trainable family's name, title, datasets and knobs."""
+    return [
+        {
+            "name": name,
+            "title": REGISTRY[name]["title"],
+            "datasets": list(knobs[0].choices),
+            "parameters": [q.as_dict() for q in knobs],
+        }
+        for name, (knobs, _, _) in LIVE.items()
+    ]
+
+
 def _progress_adapter(progress):
     if progress is None:
         return None
@@ -183,6 +214,3 @@ def sample(family: str, seed: int = 0, progress=None, **params) -> dict:
 
 
 assert all(isinstance(q, Param) for s in REGISTRY.values() for q in s["module"].PARAMS)
-
-
-from .live import sample_trained, train_live, training_families  # noqa: E402

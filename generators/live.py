@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import torch
-from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from . import autoregressive as ar
@@ -673,21 +672,6 @@ def _check(family: str, seed) -> None:
         raise ParameterError("seed", f"seed must be a whole number ≥ 0 (got {seed!r})")
 
 
-def training_families() -> list[dict]:
-    """Like families(): each trainable family's name, title, datasets and knobs."""
-    from . import REGISTRY
-
-    return [
-        {
-            "name": name,
-            "title": REGISTRY[name]["title"],
-            "datasets": list(knobs[0].choices),
-            "parameters": [q.as_dict() for q in knobs],
-        }
-        for name, (knobs, _, _) in LIVE.items()
-    ]
-
-
 def train_live(
     family: str,
     *,
@@ -751,22 +735,13 @@ SAMPLE_PARAMS = {  # by the kind of data the model learned
 }
 
 
-def sample_trained(family: str, *, state: bytes, config: dict, seed: int = 0, **params) -> dict:
-    """Draw from a model train_live produced (its ``state`` and ``config``)."""
+def sample_model(family: str, model: torch.nn.Module, config: dict, *, seed: int, **params):
+    """Draw from a model train_live produced, rebuilt from its ``state`` and ``config``
+    by ``generators.sample_trained`` (which knows each family's classes)."""
     _check(family, seed)
     p = validate(SAMPLE_PARAMS[_kind(config)], params)
-    dev = store.device()
-    start = time.perf_counter()
-    from . import REGISTRY
-
-    model_cls, config_cls = REGISTRY[family]["classes"]
-    model = model_cls(config_cls(**config["model"]))
-    model.load_state_dict(load_tensors(state))
-    model.to(dev).eval()
     torch.manual_seed(seed)
-    out = LIVE[family][2](model, config, p["n"], seed)
-    out.update(family=family, seed=seed, device=str(dev), seconds=time.perf_counter() - start)
-    return out
+    return LIVE[family][2](model, config, p["n"], seed)
 
 
 def _kind(config: dict) -> str:
