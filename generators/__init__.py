@@ -63,7 +63,15 @@ import torch
 from . import autoregressive, diffusion, flow, gan, store, vae
 from .params import Param, ParameterError, validate
 
-__all__ = ["REGISTRY", "ParameterError", "families", "sample"]
+__all__ = [
+    "REGISTRY",
+    "ParameterError",
+    "families",
+    "sample",
+    "sample_trained",
+    "train_live",
+    "training_families",
+]
 
 # name → (title, datasets, module holding PARAMS and demo, (model class, config class))
 REGISTRY = {
@@ -163,3 +171,6 @@ def sample(family: str, seed: int = 0, progress=None, **params) -> dict:
 
 
 assert all(isinstance(q, Param) for s in REGISTRY.values() for q in s["module"].PARAMS)
+
+
+from .live import sample_trained, train_live, training_families  # noqa: E402

@@ -8,8 +8,10 @@
   spacing 2 (sd 0.05).
 * ``moons()`` — two interleaving half circles (noise 0.05), with the true density,
   so the true entropy can be computed.
+* ``spiral()``, ``checkerboard()`` — two more 2-D sets for live training: two spiral
+  arms, and the 8 dark squares of a 4x4 board.
 * ``text_corpus()`` — the project's own lesson text, read from the Markdown content
-  files (never through Django).
+  files (never through Django); ``text_short()`` its first 20,000 characters.
 """
 
 from __future__ import annotations
@@ -120,7 +122,35 @@ def moons_entropy(n: int = 20000, seed: int = 1234) -> float:
     return float(-moons_log_density(x).mean())
 
 
-TOY_SAMPLERS = {"ring": ring, "grid": grid, "moons": moons}
+SPIRAL_NOISE = 0.05
+CHECKER_SQUARES = 4  # the board is 4x4 unit squares on [-2, 2]², half of them filled
+
+
+def spiral(n: int, generator: torch.Generator) -> torch.Tensor:
+    """(n, 2) two interleaved spiral arms (1.5 turns each, radius up to π) + N(0, 0.05²);
+    the angle is √u·3π so that points spread evenly along the arm's length."""
+    t = 3 * math.pi * torch.rand(n, generator=generator).sqrt()
+    arm = torch.where(torch.rand(n, generator=generator) < 0.5, 1.0, -1.0)
+    centres = arm[:, None] * torch.stack([-t * torch.cos(t), t * torch.sin(t)], 1) / 3
+    return centres + SPIRAL_NOISE * torch.randn(n, 2, generator=generator)
+
+
+def checkerboard(n: int, generator: torch.Generator) -> torch.Tensor:
+    """(n, 2) uniform on the 8 dark squares of a 4x4 checkerboard on [-2, 2]²: sharp
+    edges and corners that touch, hard for a smooth model."""
+    x = CHECKER_SQUARES * torch.rand(n, generator=generator) - CHECKER_SQUARES / 2
+    row = torch.rand(n, generator=generator) + torch.randint(0, 2, (n,), generator=generator) * 2
+    y = row - CHECKER_SQUARES / 2 + torch.floor(x).remainder(2)  # dark where ⌊x⌋ + ⌊y⌋ even
+    return torch.stack([x, y], 1)
+
+
+TOY_SAMPLERS = {
+    "ring": ring,
+    "grid": grid,
+    "moons": moons,
+    "spiral": spiral,
+    "checkerboard": checkerboard,
+}
 
 
 # ----------------------------------------------------------------------------- text
@@ -136,6 +166,12 @@ def text_corpus(root: Path | None = None) -> str:
     if not files:
         raise FileNotFoundError(f"no lesson text found under {LESSON_GLOB}")
     return "\n\n".join(f.read_text(encoding="utf-8").strip() for f in files) + "\n"
+
+
+def text_short(n_chars: int = 20000, root: Path | None = None) -> str:
+    """The first ``n_chars`` characters of the lesson text: a corpus small enough for a
+    Transformer to learn something visible in about a minute on one CPU core."""
+    return text_corpus(root)[:n_chars]
 
 
 def text_split(text: str, val_fraction: float = 0.1) -> tuple[str, str]:

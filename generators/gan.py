@@ -111,21 +111,57 @@ class GAN(nn.Module):
         return self.D(x.repeat_interleave(self.config.pac, 0))
 
 
-def discriminator_loss(model: GAN, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+LOSSES = ("non_saturating", "minimax", "hinge")
+
+
+def discriminator_loss(
+    model: GAN, real: torch.Tensor, fake: torch.Tensor, loss: str = "non_saturating"
+) -> torch.Tensor:
+    """D's loss for the objective ``loss``; minimax and non-saturating share it (D is a
+    logistic classifier), hinge is Lim & Ye 2017 / Miyato et al. 2018."""
     g = model.config.r1_gamma
     if g > 0:
         real = real.detach().requires_grad_(True)
-    d_real = model.D(real)
-    loss = F.softplus(-d_real).mean() + F.softplus(model.D(fake.detach())).mean()
+    d_real, d_fake = model.D(real), model.D(fake.detach())
+    if loss == "hinge":
+        value = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+    else:  # −log σ(D(x)) − log(1 − σ(D(G(z))))
+        value = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
     if g > 0:  # R1: penalise D's gradient on real data
         (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
-        loss = loss + 0.5 * g * grad.pow(2).sum(1).mean() * model.config.pac
-    return loss
+        value = value + 0.5 * g * grad.pow(2).sum(1).mean() * model.config.pac
+    return value
 
 
-def generator_loss(model: GAN, fake: torch.Tensor) -> torch.Tensor:
-    """Non-saturating: maximise log D(G(z)) rather than minimise log(1 − D(G(z)))."""
-    return F.softplus(-model.D(fake)).mean()
+def generator_loss(model: GAN, fake: torch.Tensor, loss: str = "non_saturating") -> torch.Tensor:
+    """non_saturating: minimise −log D(G(z)), strong gradients while D wins.
+    minimax: Goodfellow's original, minimise log(1 − D(G(z))) = −softplus(logit); its
+    gradient vanishes exactly when D confidently rejects the fakes, early in training, so
+    G stalls or collapses — left as is on purpose, the lesson shows it.
+    hinge: minimise −D(G(z))."""
+    d_fake = model.D(fake)
+    if loss == "minimax":
+        return -F.softplus(d_fake).mean()
+    if loss == "hinge":
+        return -d_fake.mean()
+    return F.softplus(-d_fake).mean()
+
+
+def train_step(model: GAN, opt_d, opt_g, real_batch, generator, loss="non_saturating", d_steps=1):
+    """``d_steps`` updates of D, then one of G on the last batch of fakes. Returns the
+    two losses (tensors). Draws z before each real batch, the order the shipped
+    checkpoints were trained with."""
+    for _ in range(d_steps):
+        fake = model.G(model.latent(model.config.batch_size, generator))
+        loss_d = discriminator_loss(model, real_batch(), fake, loss)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+    loss_g = generator_loss(model, fake, loss)
+    opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    opt_g.step()
+    return loss_d.detach(), loss_g.detach()
 
 
 def fit_critic(model: GAN, real_batch, steps: int, lr: float, generator=None):

@@ -284,15 +284,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     bar = tqdm(range(steps), desc=name, disable=not show, mininterval=2)
     for i in bar:
         model.train()
-        fake = model.G(model.latent(config.batch_size, g))
-        loss_d = gan.discriminator_loss(model, real_batch(), fake)
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
-        loss_g = gan.generator_loss(model, fake)
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        opt_g.step()
+        loss_d, loss_g = gan.train_step(model, opt_d, opt_g, real_batch, g)
         for s in sched:
             s.step()
         history.append((float(loss_d.detach()), float(loss_g.detach())))
