@@ -164,13 +164,14 @@ def training_execute(*, run_id: UUID) -> None:
 
 class _Watch:
     """``train_live``'s callbacks: store each snapshot (one INSERT) with a heartbeat,
-    and answer "stop?" from the database (cancel asked, or the run was ended by the
+    and answer "stop?" (asked after each snapshot, so a cancel stops the training at
+    the next one at the latest) from the database (cancel asked, or the run was ended by the
     reaper) or from the clock (the soft time limit is near)."""
 
     def __init__(self, run_id: UUID):
         self.run_id, self.index = run_id, 0
         self.deadline = time.monotonic() + settings.TRAINING_SOFT_TIME_LIMIT - DEADLINE_MARGIN
-        self.cancelled = self.timed_out = False
+        self.cancelled = self.timed_out = self.looked = False
         self.checked = self.beat = time.monotonic()
 
     def snapshot(self, snap: dict) -> None:
@@ -188,14 +189,14 @@ class _Watch:
         TrainingRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(
             step=min(snap["step"], snap["total"]), total=snap["total"], heartbeat_at=timezone.now()
         )
-        self._read()  # so a cancel is seen by the next step, whatever the clock says
+        self.looked = True  # the next should_stop reads the database, whatever the clock
 
     def should_stop(self) -> bool:
         now = time.monotonic()
         if now > self.deadline:
             self.timed_out = True
             return True
-        if now - self.checked >= CHECK_EVERY:
+        if self.looked or now - self.checked >= CHECK_EVERY:
             self._read()
         if now - self.beat >= HEARTBEAT_EVERY:
             self.beat = now
@@ -205,7 +206,7 @@ class _Watch:
         return self.cancelled
 
     def _read(self) -> None:
-        self.checked = time.monotonic()
+        self.checked, self.looked = time.monotonic(), False
         row = TrainingRun.objects.filter(id=self.run_id).values("status", "cancel_requested")
         row = row.first()
         # Ended by someone else (the reaper) counts as stopped too: no point going on.
