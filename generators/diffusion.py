@@ -42,6 +42,8 @@ class DiffusionConfig:
     schedule: str = "cosine"  # β schedule: "linear" (DDPM) or "cosine" (Nichol & Dhariwal)
     p_uncond: float = 0.1  # probability of dropping the label while training
     augment: float = 0.0  # probability a training digit is shifted or mirrored (0: off)
+    points: bool = False  # x is a 2-D point as it is (live training), not pixel levels
+    clip: float = 1.0  # x̂_0 is clipped to [−clip, clip]: pixels live in [−1, 1]
 
 
 # The guidance the site and the evaluation use by default: the scale with the best
@@ -154,7 +156,7 @@ def loss(model: EpsilonNet, x: torch.Tensor, y: torch.Tensor, generator=None, a=
     """E_{t, ε} ‖ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t, y, a)‖², labels dropped with
     p_uncond; a (B,) the augmentations applied to x, or None."""
     c, dev = model.config, x.device
-    x0 = to_model_space(x)
+    x0 = x if c.points else to_model_space(x)
     t = torch.randint(0, c.T, (x.size(0),), generator=generator, device=dev)
     eps = torch.randn(x0.shape, generator=generator, device=dev)
     ab = model.alpha_bar[t][:, None]
@@ -186,7 +188,8 @@ def sample(
     generator: torch.Generator | None = None,
     progress=None,
 ):
-    """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1] (n, 64),
+    """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1] (n, 64) — or
+    (n, 2) points as they are when config.points —,
     frames: list of (t, x_t, x̂_0), the network's input at step t and its prediction of
     the clean image there, each in [0, 1]).
 
@@ -203,7 +206,10 @@ def sample(
     x = torch.randn(n, c.n_pixels, generator=generator, device=dev)  # x_T
     ts = timesteps(c.T, num_inference_steps)
     keep = set(np.linspace(0, len(ts) - 1, min(n_frames, len(ts))).round().astype(int).tolist())
-    to_img = lambda v: ((v + 1) / 2).clamp(0, 1).cpu().numpy()  # noqa: E731
+    if c.points:  # points are shown as they are
+        to_img = lambda v: v.cpu().numpy()  # noqa: E731
+    else:
+        to_img = lambda v: ((v + 1) / 2).clamp(0, 1).cpu().numpy()  # noqa: E731
     frames = []
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
@@ -216,7 +222,7 @@ def sample(
             eps = torch.where(cond[:, None], e_u + guidance_scale * (e_c - e_u), e_c)
         else:
             eps = model(x, tt, y)
-        x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-1, 1)
+        x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-c.clip, c.clip)
         # re-derive ε from the clipped x̂_0 (GLIDE; diffusers' use_clipped_model_output):
         # with strong guidance ε̃ overshoots, and DDIM would carry the overshoot along
         eps = (x - ab.sqrt() * x0_hat) / (1 - ab).sqrt()
@@ -237,7 +243,7 @@ def sample(
             x = x + sigma * noise
         if progress:
             progress(i + 1, len(ts), frames[-1][2][0] if i in keep else None)
-    return ((x + 1) / 2).clamp(0, 1), frames
+    return (x if c.points else ((x + 1) / 2).clamp(0, 1)), frames
 
 
 # ----------------------------------------------------------------------------- site API

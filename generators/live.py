@@ -29,7 +29,8 @@ import torch
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from . import data, gan, store
+from . import autoregressive as ar
+from . import data, diffusion, flow, gan, store, train, vae
 from .params import Param, ParameterError, validate
 
 TOY_DATASETS = ("ring", "grid", "moons", "spiral", "checkerboard", "drawn")
@@ -118,7 +119,7 @@ class Toy:
     on: str  # what the held-out measure is computed on, said in the measure
 
     def to_data(self, u: torch.Tensor) -> torch.Tensor:
-        return self.mean.to(u.device) + self.scale * u
+        return _unstandardize(u, {"standardize": self.standardize()})
 
     def standardize(self) -> dict:
         return {"mean": self.mean.tolist(), "scale": self.scale}
@@ -261,9 +262,377 @@ def _gan(p: dict, points, g: torch.Generator, dev: torch.device) -> Run:
 
 
 @torch.no_grad()
-def _gan_sample(model: gan.GAN, config: dict, n: int, g: torch.Generator) -> dict:
-    x = model.G(model.latent(n, g))
+def _gan_sample(model: gan.GAN, config: dict, n: int, seed: int) -> dict:
+    x = model.G(model.latent(n, torch.Generator().manual_seed(seed)))
     return {"points": _unstandardize(x, config).cpu().numpy()}
+
+
+# ----------------------------------------------------------------------------- flow
+
+FLOW_PARAMS = _common(TOY_DATASETS, 2000, 100, TOY_HELP) + [
+    Param(
+        "n_layers",
+        "int",
+        6,
+        "Coupling layers (each ActNorm → swap → affine coupling). Each can only bend the "
+        "Gaussian a little: with few, watch the moons stay joined by a bridge of density.",
+        1,
+        16,
+    ),
+    Param(
+        "hidden",
+        "int",
+        64,
+        "Width of each coupling's s and t networks: how sharp a bend one layer can make.",
+        8,
+        256,
+    ),
+    Param(
+        "lr",
+        "float",
+        2e-3,
+        "Peak learning rate (AdamW, warm-up then linear decay). Too high and the NLL "
+        "curve jumps and can blow up.",
+        1e-5,
+        1e-2,
+    ),
+]
+BATCH_2D = 256
+
+
+def _flow(p: dict, points, g: torch.Generator, dev: torch.device) -> Run:
+    """Maximum likelihood, −log p(x) by the change of variables (flow.loss). Measure:
+    NLL in nats per 2-D point on the 10,000 held-out points evaluate.py scores the
+    shipped flows on, so the two sit side by side."""
+    cfg = flow.FlowConfig(dim=2, n_steps=p["n_layers"], hidden=p["hidden"])
+    model = flow.RealNVP(cfg).to(dev)
+    data_ = toy(p["dataset"], points, g, dev)
+    opt, sched = train.adamw(model, {"lr": p["lr"]}, p["steps"])
+    # NLL in data units: x = mean + scale · u adds log|det ∂x/∂u| = 2 log scale per point
+    log_det_standardize = 2 * math.log(data_.scale)
+    z_fixed = torch.randn(SNAPSHOT_POINTS, 2, generator=torch.Generator().manual_seed(0)).to(dev)
+
+    def step(i):
+        model.train()
+        loss = flow.loss(model, data_.batch(BATCH_2D))
+        train.update(model, opt, sched, loss)
+        return {"nll": loss.detach()}
+
+    def look():
+        model.eval()
+        with torch.no_grad():
+            nll = float(-model.log_prob(data_.heldout).mean()) + log_det_standardize
+            x = data_.to_data(model.inverse(z_fixed)).cpu()
+        measure = {"name": "NLL (nats per point)", "value": round(nll, 4), "on": data_.on}
+        return _points(x), measure
+
+    config = {"model": asdict(cfg), "dataset": p["dataset"], "standardize": data_.standardize()}
+    return Run(model, config, step, look)
+
+
+@torch.no_grad()
+def _flow_sample(model: flow.RealNVP, config: dict, n: int, seed: int) -> dict:
+    z = torch.randn(n, 2, generator=torch.Generator().manual_seed(seed))
+    x = model.inverse(z.to(next(model.parameters()).device))
+    return {"points": _unstandardize(x, config).cpu().numpy()}
+
+
+# ----------------------------------------------------------------------------- diffusion
+
+DIFFUSION_PARAMS = _common(TOY_DATASETS, 3000, 100, TOY_HELP) + [
+    Param(
+        "T",
+        "int",
+        1000,
+        "Noise levels of the forward process. Training cost does not grow with T (each "
+        "step picks one level at random); with the linear schedule a small T leaves x_T "
+        "far from pure noise: watch the samples come out shrunk.",
+        10,
+        1000,
+    ),
+    Param(
+        "schedule",
+        "choice",
+        "cosine",
+        "How ᾱ_t falls from 1 to 0: linear (DDPM) or cosine (Nichol & Dhariwal), which "
+        "spends more levels at low noise, where the fine detail is.",
+        choices=("cosine", "linear"),
+    ),
+    Param(
+        "width",
+        "int",
+        128,
+        "Hidden units of the denoiser ε_θ. Too narrow and the samples blur across gaps.",
+        16,
+        512,
+    ),
+    Param(
+        "sample_steps",
+        "int",
+        50,
+        "DDIM steps for the snapshot samples (at most T). Few steps are fast but smear "
+        "the samples between modes.",
+        1,
+        1000,
+    ),
+]
+
+
+def _diffusion(p: dict, points, g: torch.Generator, dev: torch.device) -> Run:
+    """DDPM on points: a small residual MLP predicts the noise ε (diffusion.loss, with
+    no labels). Measure: the denoising loss E‖ε − ε_θ(x_t, t)‖² on the held-out points,
+    with one fixed draw of t and ε so snapshots compare; plus the energy distance of
+    the DDIM samples to held-out points."""
+    if p["sample_steps"] > p["T"]:
+        raise ParameterError("sample_steps", f"sample_steps must be at most T = {p['T']}")
+    data_ = toy(p["dataset"], points, g, dev)
+    cfg = diffusion.DiffusionConfig(
+        n_pixels=2,
+        hidden=p["width"],
+        n_blocks=2,
+        emb_dim=32,
+        num_classes=0,  # one (null) label: unconditional
+        T=p["T"],
+        schedule=p["schedule"],
+        p_uncond=0.0,
+        points=True,
+        clip=round(1.5 * float(data_.heldout.abs().max()), 3),  # x̂_0 stays near the data
+    )
+    model = diffusion.EpsilonNet(cfg).to(dev)
+    opt, sched = train.adamw(model, {"lr": 2e-3}, p["steps"])
+    gd = torch.Generator(device=dev).manual_seed(int(torch.randint(2**62, (1,), generator=g)))
+    null = lambda n: torch.zeros(n, dtype=torch.long, device=dev)  # noqa: E731
+
+    def step(i):
+        model.train()
+        loss = diffusion.loss(model, data_.batch(BATCH_2D), null(BATCH_2D), gd)
+        train.update(model, opt, sched, loss)
+        return {"loss": loss.detach()}
+
+    def look():
+        model.eval()
+        fixed = torch.Generator(device=dev).manual_seed(0)
+        with torch.no_grad():
+            held = data_.heldout
+            value = float(diffusion.loss(model, held, null(len(held)), fixed))
+            u, _ = diffusion.sample(
+                model,
+                SNAPSHOT_POINTS,
+                num_inference_steps=p["sample_steps"],
+                guidance_scale=1.0,
+                n_frames=1,
+                generator=fixed,
+            )
+        x = data_.to_data(u).cpu()
+        ref = data_.to_data(held[:SNAPSHOT_POINTS]).cpu()
+        measure = {
+            "name": "denoising loss",
+            "value": round(value, 5),
+            "energy_distance": round(energy_distance(x, ref), 5),
+            "on": data_.on,
+        }
+        return _points(x), measure
+
+    config = {
+        "model": asdict(cfg),
+        "dataset": p["dataset"],
+        "standardize": data_.standardize(),
+        "sample_steps": p["sample_steps"],
+    }
+    return Run(model, config, step, look)
+
+
+@torch.no_grad()
+def _diffusion_sample(model: diffusion.EpsilonNet, config: dict, n: int, seed: int) -> dict:
+    dev = model.alpha_bar.device
+    u, _ = diffusion.sample(
+        model,
+        n,
+        num_inference_steps=config["sample_steps"],
+        guidance_scale=1.0,
+        n_frames=1,
+        generator=torch.Generator(device=dev).manual_seed(seed),
+    )
+    return {"points": _unstandardize(u, config).cpu().numpy()}
+
+
+# ----------------------------------------------------------------------------- VAE
+
+VAE_PARAMS = _common(
+    ("digits",),
+    2000,
+    100,
+    "What to learn: the 8x8 digits (1,000 training images; measured on the 447 test ones).",
+) + [
+    Param(
+        "beta",
+        "float",
+        1.0,
+        "Weight β of the KL term (β-VAE). Below 1: sharper reconstructions but a code "
+        "that strays from N(0, I), so samples from the prior get worse; above 1: "
+        "smoother, blurrier digits and a KL that falls towards 0 (posterior collapse).",
+        0.0,
+        10.0,
+    ),
+    Param(
+        "kl_warmup",
+        "float",
+        0.3,
+        "Fraction of the steps over which β rises from 0 to its value, so the codes "
+        "spread out before the prior pulls them in. 0: full β from the start; watch "
+        "the KL collapse early.",
+        0.0,
+        1.0,
+    ),
+    Param(
+        "latent_dim",
+        "int",
+        2,
+        "Size of the code z. 2 can be drawn as a plane but squeezes ten digits into it; "
+        "more dimensions give a better ELBO.",
+        1,
+        32,
+    ),
+]
+
+
+def _vae(p: dict, points, g: torch.Generator, dev: torch.device) -> Run:
+    """The shipped recipe, smaller: AdamW with warm-up and decay, β rising linearly
+    over the first kl_warmup of the steps. Measure: −ELBO in nats per image on the
+    test digits, the bound evaluate.py reports as neg_elbo for the shipped VAEs."""
+    cfg = vae.VAEConfig(latent_dim=p["latent_dim"], hidden=256, n_layers=2)
+    model = vae.VAE(cfg).to(dev)
+    X, Xt = data.digits_tensor("train")[0].to(dev), data.digits_tensor("test")[0].to(dev)
+    batch = train.batches(X, 128, g)
+    opt, sched = train.adamw(model, {"lr": 1e-3, "weight_decay": 1e-3}, p["steps"])
+    warm = p["kl_warmup"] * p["steps"]
+    z_fixed = torch.randn(16, cfg.latent_dim, generator=torch.Generator().manual_seed(0)).to(dev)
+
+    def step(i):
+        model.train()
+        beta = p["beta"] * (min(1.0, (i + 1) / warm) if warm else 1.0)
+        loss, bound, kl = vae.loss_terms(model, batch(), beta)
+        train.update(model, opt, sched, loss)
+        return {"elbo": bound, "kl": kl}
+
+    def look():
+        model.eval()
+        with torch.no_grad():
+            bound, _, kl = vae.elbo(model, Xt, torch.Generator(device=dev).manual_seed(0))
+            images = model.decode_mean(z_fixed).cpu()
+        measure = {
+            "name": "−ELBO (nats per image)",
+            "value": round(float(-bound.mean()), 3),
+            "kl": round(float(kl.mean()), 3),
+            "on": "test digits",
+        }
+        return {"images": [[round(v, 3) for v in im] for im in images.tolist()]}, measure
+
+    return Run(model, {"model": asdict(cfg), "dataset": "digits"}, step, look)
+
+
+@torch.no_grad()
+def _vae_sample(model: vae.VAE, config: dict, n: int, seed: int) -> dict:
+    z = torch.randn(n, model.config.latent_dim, generator=torch.Generator().manual_seed(seed))
+    x = model.decode_mean(z.to(next(model.parameters()).device))
+    return {"images": x.reshape(-1, 8, 8).cpu().numpy()}
+
+
+# ----------------------------------------------------------------------------- Transformer
+
+AR_PARAMS = _common(
+    ("text",),
+    1500,
+    100,
+    "What to learn: the first 20,000 characters of the lesson text (the last 10 % held out).",
+) + [
+    Param(
+        "block_size",
+        "int",
+        64,
+        "Context: how many previous characters the model sees. Short contexts learn "
+        "spelling but lose the thread of a sentence.",
+        8,
+        128,
+    ),
+    Param(
+        "n_layer",
+        "int",
+        2,
+        "Transformer blocks. More learns more per step but each step is slower; watch "
+        "the held-out NLL rise again when the model starts memorising.",
+        1,
+        4,
+    ),
+    Param(
+        "lr",
+        "float",
+        3e-3,
+        "Peak learning rate (AdamW, warm-up then linear decay). Too high and the loss "
+        "stalls at the level of guessing single-letter frequencies.",
+        1e-5,
+        1e-2,
+    ),
+]
+SNAPSHOT_TEXT = 200  # characters of sampled text per snapshot
+HELDOUT_TEXT = 2000  # held-out characters scored per snapshot
+
+
+def _autoregressive(p: dict, points, g: torch.Generator, dev: torch.device) -> Run:
+    """Next-character prediction on a short slice of the lessons (train.text_batches,
+    ar.loss). Measure: nats per character on the held-out tail (sliding windows), as
+    evaluate.py reports the shipped text model."""
+    train_text, val_text = data.text_split(data.text_short())
+    chars = "".join(sorted(set(train_text)))
+    stoi = {c: i for i, c in enumerate(chars)}
+    encode = lambda t: torch.tensor([stoi[c] for c in t if c in stoi])  # noqa: E731
+    ids, val_ids = encode(train_text), encode(val_text)[:HELDOUT_TEXT].to(dev)
+    cfg = ar.GPTConfig(
+        vocab_size=len(chars),
+        block_size=p["block_size"],
+        n_layer=p["n_layer"],
+        n_head=4,
+        n_embd=64,
+        chars=chars,
+    )
+    model = ar.GPT(cfg).to(dev)
+    batch = train.text_batches(ids, cfg.block_size, 16, g)
+    opt, sched = train.adamw(model, {"lr": p["lr"]}, p["steps"])
+
+    def step(i):
+        model.train()
+        xb = batch().to(dev)
+        loss = ar.loss(model, xb[:, :-1], xb[:, 1:])
+        train.update(model, opt, sched, loss)
+        return {"loss": loss.detach()}
+
+    def look():
+        model.eval()
+        value = -ar.text_log_likelihood(model, val_ids)
+        text = _generate(model, SNAPSHOT_TEXT, 0)
+        measure = {
+            "name": "NLL (nats per character)",
+            "value": round(value, 4),
+            "on": "held-out text",
+        }
+        return {"text": text}, measure
+
+    return Run(model, {"model": asdict(cfg), "dataset": "text"}, step, look)
+
+
+@torch.no_grad()
+def _generate(model: ar.GPT, n: int, seed: int) -> str:
+    """n characters sampled at temperature 1 after a newline."""
+    dev = next(model.parameters()).device
+    chars = model.config.chars
+    start = torch.tensor([[chars.index("\n") if "\n" in chars else 0]], device=dev)
+    gen = torch.Generator(device=dev).manual_seed(seed)
+    idx, _ = ar.generate(model, start, n, generator=gen)
+    return "".join(chars[i] for i in idx[0, 1:].tolist())
+
+
+def _autoregressive_sample(model: ar.GPT, config: dict, n: int, seed: int) -> dict:
+    return {"text": _generate(model, n, seed)}
 
 
 # ----------------------------------------------------------------------------- the loop
@@ -274,20 +643,19 @@ def _unstandardize(x: torch.Tensor, config: dict) -> torch.Tensor:
     return torch.tensor(s["mean"], device=x.device) + s["scale"] * x
 
 
+# family → (knobs, open a run, draw from a trained model); model classes: REGISTRY
 LIVE = {
-    "gan": {
-        "params": GAN_PARAMS,
-        "open": _gan,
-        "classes": (gan.GAN, gan.GANConfig),
-        "sample": _gan_sample,
-    },
+    "gan": (GAN_PARAMS, _gan, _gan_sample),
+    "flow": (FLOW_PARAMS, _flow, _flow_sample),
+    "diffusion": (DIFFUSION_PARAMS, _diffusion, _diffusion_sample),
+    "vae": (VAE_PARAMS, _vae, _vae_sample),
+    "autoregressive": (AR_PARAMS, _autoregressive, _autoregressive_sample),
 }
 
 
 def _validate(family: str, params: dict) -> dict:
-    if family not in LIVE:
-        raise ParameterError("family", f"family must be one of {', '.join(LIVE)} (got {family!r})")
-    p = validate(LIVE[family]["params"], params)
+    """The knobs checked, defaults filled in; at most MAX_SNAPSHOTS snapshots a run."""
+    p = validate(LIVE[family][0], params)
     if math.ceil(p["steps"] / p["snapshot_every"]) > MAX_SNAPSHOTS:
         least = math.ceil(p["steps"] / MAX_SNAPSHOTS)
         raise ParameterError(
@@ -298,7 +666,9 @@ def _validate(family: str, params: dict) -> dict:
     return p
 
 
-def _check_seed(seed) -> None:
+def _check(family: str, seed) -> None:
+    if family not in LIVE:
+        raise ParameterError("family", f"family must be one of {', '.join(LIVE)} (got {family!r})")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise ParameterError("seed", f"seed must be a whole number ≥ 0 (got {seed!r})")
 
@@ -311,10 +681,10 @@ def training_families() -> list[dict]:
         {
             "name": name,
             "title": REGISTRY[name]["title"],
-            "datasets": list(spec["params"][0].choices),
-            "parameters": [q.as_dict() for q in spec["params"]],
+            "datasets": list(knobs[0].choices),
+            "parameters": [q.as_dict() for q in knobs],
         }
-        for name, spec in LIVE.items()
+        for name, (knobs, _, _) in LIVE.items()
     ]
 
 
@@ -329,13 +699,13 @@ def train_live(
 ) -> dict:
     """Train ``family`` from scratch; see the module docstring. Same seed, params and
     points → the same snapshots (but for "seconds") on the same device."""
+    _check(family, seed)
     p = _validate(family, params)
-    _check_seed(seed)
     dev = store.device()
     start = time.perf_counter()
     torch.manual_seed(seed)  # the weights' initialisation
     g = torch.Generator().manual_seed(seed)  # data and noise: drawn on the CPU, moved
-    run = LIVE[family]["open"](p, points if p["dataset"] == "drawn" else None, g, dev)
+    run = LIVE[family][1](p, points if p["dataset"] == "drawn" else None, g, dev)
     total, every = p["steps"], p["snapshot_every"]
     sums: dict[str, torch.Tensor] = {}
     since, done, stopped, measure = 0, 0, False, {}
@@ -374,26 +744,27 @@ def train_live(
     }
 
 
-SAMPLE_PARAMS = {
+SAMPLE_PARAMS = {  # by the kind of data the model learned
     "points": [Param("n", "int", 1000, "How many points to draw.", 1, 2500)],
+    "images": [Param("n", "int", 16, "How many digits to draw.", 1, 64)],
+    "text": [Param("n", "int", 300, "How many characters to write.", 1, 2000)],
 }
 
 
 def sample_trained(family: str, *, state: bytes, config: dict, seed: int = 0, **params) -> dict:
     """Draw from a model train_live produced (its ``state`` and ``config``)."""
-    if family not in LIVE:
-        raise ParameterError("family", f"family must be one of {', '.join(LIVE)} (got {family!r})")
-    _check_seed(seed)
-    spec = LIVE[family]
+    _check(family, seed)
     p = validate(SAMPLE_PARAMS[_kind(config)], params)
     dev = store.device()
     start = time.perf_counter()
-    model_cls, config_cls = spec["classes"]
+    from . import REGISTRY
+
+    model_cls, config_cls = REGISTRY[family]["classes"]
     model = model_cls(config_cls(**config["model"]))
     model.load_state_dict(load_tensors(state))
     model.to(dev).eval()
     torch.manual_seed(seed)
-    out = spec["sample"](model, config, p["n"], torch.Generator().manual_seed(seed))
+    out = LIVE[family][2](model, config, p["n"], seed)
     out.update(family=family, seed=seed, device=str(dev), seconds=time.perf_counter() - start)
     return out
 

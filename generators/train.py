@@ -121,21 +121,31 @@ def _lr_lambda(steps: int):
     return lambda i: min((i + 1) / warm, max(0.0, (steps - i) / (steps - warm)))
 
 
+def adamw(model, hp: dict, steps: int):
+    """AdamW (hp: lr, weight_decay) and its schedule: warm-up, then linear decay to 0."""
+    opt = torch.optim.AdamW(model.parameters(), lr=hp["lr"], weight_decay=hp.get("weight_decay", 0))
+    return opt, torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(steps))
+
+
+def update(model, opt, sched, loss: torch.Tensor) -> None:
+    """One optimizer step on ``loss``, gradients clipped to norm 1, then the schedule."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+
+
 def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=True):
     """AdamW (hp: lr, weight_decay) with warm-up and linear decay; with val_fn keep the
     weights of the best validation score (early stopping). Returns the loss history."""
-    opt = torch.optim.AdamW(model.parameters(), lr=hp["lr"], weight_decay=hp.get("weight_decay", 0))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(steps))
+    opt, sched = adamw(model, hp, steps)
     history, best, best_state = [], float("inf"), None
     bar = tqdm(range(steps), desc=desc, disable=not show, mininterval=2)
     for i in bar:
         model.train()
         loss = loss_fn(i)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
+        update(model, opt, sched, loss)
         history.append(float(loss.detach()))
         if i % 50 == 0:
             bar.set_postfix(loss=f"{history[-1]:.4f}")
@@ -152,8 +162,20 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
     return history
 
 
-def _batches(X: torch.Tensor, batch_size: int, g: torch.Generator):
+def batches(X: torch.Tensor, batch_size: int, g: torch.Generator):
+    """A function drawing a random batch of rows of X (with replacement) from g."""
     return lambda: X[torch.randint(len(X), (batch_size,), generator=g)]
+
+
+def text_batches(ids: torch.Tensor, block_size: int, batch_size: int, g: torch.Generator):
+    """A function drawing batch_size random windows of block_size + 1 tokens: inputs
+    [:, :-1] and their next-token targets [:, 1:]."""
+
+    def batch():
+        ix = torch.randint(len(ids) - block_size - 1, (batch_size,), generator=g)
+        return torch.stack([ids[j : j + block_size + 1] for j in ix.tolist()])
+
+    return batch
 
 
 def train(
@@ -188,16 +210,17 @@ def train(
             model = ar.GPT(config).to(dev)
             bs = config.block_size
 
+            batch = text_batches(ids, bs, hp["batch_size"], g)
+
             def loss_fn(i):
-                ix = torch.randint(len(ids) - bs - 1, (hp["batch_size"],), generator=g)
-                xb = torch.stack([ids[j : j + bs + 1] for j in ix.tolist()]).to(dev)
+                xb = batch().to(dev)
                 return ar.loss(model, xb[:, :-1], xb[:, 1:])
 
             val_fn = lambda: -ar.text_log_likelihood(model, val_ids[:20000])  # noqa: E731
         else:
             X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
             model = ar.GPT(config).to(dev)
-            batch = _batches(X, hp["batch_size"], g)
+            batch = batches(X, hp["batch_size"], g)
 
             def loss_fn(i):
                 return ar.loss(model, *ar.digits_inputs(batch()))
@@ -207,7 +230,7 @@ def train(
     elif family == "vae":
         X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
         model = vae.VAE(config).to(dev)
-        batch = _batches(X, hp["batch_size"], g)
+        batch = batches(X, hp["batch_size"], g)
         vg = torch.Generator(device=dev)
         val_fn = lambda: float(-vae.elbo(model, Xv, vg.manual_seed(0))[0].mean())  # noqa: E731
         warm = hp.get("kl_warmup", 0) * steps
@@ -227,7 +250,7 @@ def train(
         model = flow.RealNVP(config).to(dev)
         if dataset == "digits":
             X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
-            batch = _batches(X, hp["batch_size"], g)
+            batch = batches(X, hp["batch_size"], g)
             vg = torch.Generator(device=dev)
             val_fn = lambda: float(  # noqa: E731
                 -flow.digits_log_likelihood_bound(model, Xv, vg.manual_seed(0)).mean()

@@ -90,8 +90,13 @@ def loss(model: VAE, x: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
     """−ELBO, or with beta < 1 the warm-up objective −(E_q log p(x|z) − β KL): early in
     training a weak KL lets the codes spread out before the prior pulls them in
     (Sønderby et al. 2016); with a 2-D code that is what keeps the 5s apart."""
-    _, reconstruction, kl = elbo(model, x)
-    return -(reconstruction - beta * kl).mean()
+    return loss_terms(model, x, beta)[0]
+
+
+def loss_terms(model: VAE, x: torch.Tensor, beta: float = 1.0):
+    """(loss, elbo, kl): the loss of ``loss`` with the batch means of its two terms."""
+    bound, reconstruction, kl = elbo(model, x)
+    return -(reconstruction - beta * kl).mean(), bound.detach().mean(), kl.detach().mean()
 
 
 @torch.no_grad()

@@ -11,6 +11,10 @@ from generators.params import ParameterError
 # the smallest run of each family that still goes through every code path
 TINY = {
     "gan": dict(steps=20, snapshot_every=10, width=16),
+    "flow": dict(steps=20, snapshot_every=10, n_layers=2, hidden=16),
+    "diffusion": dict(steps=20, snapshot_every=10, width=16, T=100, sample_steps=5),
+    "vae": dict(steps=20, snapshot_every=10, latent_dim=2),
+    "autoregressive": dict(steps=20, snapshot_every=10, block_size=16, n_layer=1),
 }
 
 
@@ -80,14 +84,24 @@ def test_should_stop_stops_at_the_next_snapshot_and_keeps_the_model(family):
     assert out["family"] == family
 
 
-def test_gan_samples_have_the_data_shape_and_replay_from_the_seed():
-    """sample_trained rebuilds the model from bytes + config: (n, 2) points, seeded."""
-    r, _ = _run("gan")
-    a = generators.sample_trained("gan", state=r["state"], config=r["config"], seed=1, n=7)
-    b = generators.sample_trained("gan", state=r["state"], config=r["config"], seed=1, n=7)
-    assert a["points"].shape == (7, 2) and (a["points"] == b["points"]).all()
+@pytest.mark.parametrize("family", TINY)
+def test_sample_trained_has_the_data_shape_and_replays_from_the_seed(family):
+    """sample_trained rebuilds the model from bytes + config and answers like sample():
+    (n, 2) points, (n, 8, 8) images in [0, 1], or n characters; same seed, same draw."""
+    r, snapshots = _run(family)
+    a = generators.sample_trained(family, state=r["state"], config=r["config"], seed=1, n=7)
+    b = generators.sample_trained(family, state=r["state"], config=r["config"], seed=1, n=7)
+    assert a["family"] == family and a["seed"] == 1 and {"device", "seconds"} <= set(a)
+    kind = next(iter(snapshots[-1]["samples"]))
+    if kind == "points":
+        assert a["points"].shape == (7, 2) and (a["points"] == b["points"]).all()
+    elif kind == "images":
+        assert a["images"].shape == (7, 8, 8) and (a["images"] == b["images"]).all()
+        assert 0 <= a["images"].min() and a["images"].max() <= 1
+    else:
+        assert len(a["text"]) == 7 and a["text"] == b["text"]
     with pytest.raises(ParameterError) as e:
-        generators.sample_trained("gan", state=r["state"], config=r["config"], n=0)
+        generators.sample_trained(family, state=r["state"], config=r["config"], n=0)
     assert e.value.field == "n"
 
 
@@ -99,12 +113,17 @@ def test_gan_samples_have_the_data_shape_and_replay_from_the_seed():
         (dict(loss="wasserstein"), "loss"),
         (dict(steps=10000, snapshot_every=10), "snapshot_every"),
         (dict(colour="red"), "colour"),
+        (dict(family="vae", dataset="ring"), "dataset"),
+        (dict(family="diffusion", T=10, sample_steps=20), "sample_steps"),
+        (dict(family="autoregressive", n_layer=9), "n_layer"),
+        (dict(family="nope"), "family"),
     ],
 )
 def test_bad_knob_names_its_field(params, field):
-    """A form shows the error beside the knob that caused it."""
+    """A form shows the error beside the knob (or family) that caused it."""
+    family = params.pop("family", "gan")
     with pytest.raises(ParameterError) as e:
-        generators.train_live("gan", params=params, seed=0)
+        generators.train_live(family, params=params, seed=0)
     assert e.value.field == field
 
 
@@ -143,7 +162,7 @@ def test_gan_finds_the_ring_modes_quickly():
 def test_training_families_lists_knobs_like_families():
     """One source of truth: the live knobs are Param dicts, as families() gives."""
     fams = {f["name"]: f for f in generators.training_families()}
-    assert set(TINY) <= set(fams)
+    assert set(fams) == set(TINY) == set(generators.REGISTRY)
     gan_knobs = {q["name"]: q for q in fams["gan"]["parameters"]}
     assert gan_knobs["loss"]["choices"] == list(live.gan.LOSSES)
     assert "drawn" in fams["gan"]["datasets"] and "ring" in fams["gan"]["datasets"]
