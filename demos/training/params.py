@@ -39,3 +39,10 @@ def training_check(
     if clean.get("dataset") != DRAWN:
         return clean, None
     return clean, [[round(a, 4), round(b, 4)] for a, b in live.drawn_points(points).tolist()]
+
+
+def trained_sample_parameter(config: dict) -> dict:
+    """The one knob of sampling a trained model (how many), for its kind of data."""
+    from generators import live
+
+    return live.SAMPLE_PARAMS[live._kind(config)][0].as_dict()  # no public accessor yet

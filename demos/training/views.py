@@ -21,7 +21,7 @@ from ..services import QueueUnavailable, Refused, run_request
 from ..views import owner_of, run_context
 from . import selectors
 from .forms import TrainingForm
-from .params import training_schema
+from .params import trained_sample_parameter, training_schema
 from .services import training_cancel, training_request
 
 DETAIL = "demos/training/detail.html"
@@ -117,6 +117,7 @@ def training_context(run: TrainingRun, index: int | None = None) -> dict:
         "curve": drawing.loss_curve(series) if series else None,
         "measure": presenter.measure_lines(run.measure),
         "shipped": run_selectors.quality(family=run.family, params={"dataset": run.dataset}),
+        "sample_n": trained_sample_parameter(run.config) if run.config else None,
         **snapshot_context(run, index),
     }
 
@@ -167,7 +168,7 @@ def training_sample(request: HttpRequest, training_id: UUID) -> HttpResponse:
     try:
         sample = run_request(
             family=run.family,
-            params={"n": request.POST.get("n") or 1000},
+            params={"n": request.POST.get("n") or trained_sample_parameter(run.config)["default"]},
             seed=int(request.POST.get("seed") or 0),
             client_ip=request.META.get("REMOTE_ADDR", ""),
             training=run,

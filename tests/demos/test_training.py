@@ -51,14 +51,14 @@ def start(client, **body):
         ({"params": {**TINY, "colour": 3}}, "colour"),
         ({"points": None}, "points"),
         ({"points": [[9.0, 0.0], [0.0, 0.0]]}, "points"),
-        ({"family": "diffusion"}, "family"),
+        ({"family": "vae"}, "dataset"),  # the VAE learns digits only
     ],
 )
 def test_bad_knobs_or_points_get_400_naming_the_field_and_write_nothing(
     learner, queued, body, field, django_capture_on_commit_callbacks
 ):
     """Protects the form's promise: a bad knob, an unknown one, the snapshot rule, a
-    drawn dataset without (or with out-of-bounds) points, an untrainable family → 400
+    drawn dataset without (or with out-of-bounds) points, a dataset the family cannot learn → 400
     naming the field; no training row, nothing sent to the queue."""
     with django_capture_on_commit_callbacks(execute=True):
         response = start(api_for(learner), **body)
