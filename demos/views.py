@@ -70,7 +70,10 @@ def run_context(run: DemoRun | None) -> dict:
         "run": run,
         "fig": figures(run),
         "live": live_frames(run),
-        "quality": selectors.quality(family=run.family, params=run.params),
+        # The shipped model's measures: not a learner-trained model's (its page has those).
+        "quality": []
+        if run.training_id
+        else selectors.quality(family=run.family, params=run.params),
         "info": BY_NAME[run.family],
     }
 
