@@ -19,9 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import selectors
-from .models import DemoRun, Family
+from .models import DemoRun, Family, TrainingRun
 from .params import SEED_MAX, schema
 from .services import QueueUnavailable, Refused, run_request
+from .training.selectors import training_get
 
 
 class CsrfForSessions(permissions.BasePermission):
@@ -75,6 +76,12 @@ class RunInputSerializer(serializers.Serializer):
         help_text="Parameters by name (see /api/demos/families/); missing ones take "
         "their defaults.",
     )
+    training = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="Sample from this training of yours (its model) instead of the shipped "
+        "checkpoint; it takes sample_trained's parameters (n).",
+    )
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -104,6 +111,7 @@ class RunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "reused_from",
+            "training",
         ]
         read_only_fields = fields
 
@@ -173,6 +181,16 @@ class DemoRunViewSet(
             if not request.session.session_key:
                 request.session.save()
             session_key = request.session.session_key
+        training = None
+        if data.validated_data.get("training"):
+            try:
+                training = training_get(
+                    training_id=data.validated_data["training"],
+                    learner=user,
+                    session_key=request.session.session_key or "",
+                )
+            except TrainingRun.DoesNotExist:
+                raise ValidationError({"training": ["No such training of yours."]}) from None
         try:
             run = run_request(
                 family=data.validated_data["family"],
@@ -181,6 +199,7 @@ class DemoRunViewSet(
                 learner=user,
                 session_key=session_key,
                 client_ip=request.META.get("REMOTE_ADDR", ""),
+                training=training,
             )
         except generators.ParameterError as exc:
             raise ValidationError({exc.field: [str(exc)]}) from None

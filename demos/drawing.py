@@ -192,3 +192,50 @@ def line_plot(
         )
     out.append("</svg>")
     return mark_safe("".join(out))
+
+
+def loss_curve(
+    series: dict[str, list[tuple[float, float]]], *, width: int = 560, height: int = 220
+) -> SafeString:
+    """Losses against training steps as an SVG: linear axes, five ticks each, one line
+    per loss with its legend. Empty series: an empty frame."""
+    left, right, top, bottom = 48, 12, 12, 36
+    pts = [p for line in series.values() for p in line]
+    xs = [x for x, _ in pts] or [0.0, 1.0]
+    ys = [y for _, y in pts if math.isfinite(y)] or [0.0, 1.0]
+    x0, x1 = min(xs), max(max(xs), min(xs) + 1)
+    y0, y1 = min(0.0, min(ys)), max(ys) if max(ys) > min(0.0, min(ys)) else 1.0
+    px = lambda v: round(left + (v - x0) / (x1 - x0) * (width - left - right), 1)  # noqa: E731
+    py = lambda v: round(top + (1 - (v - y0) / (y1 - y0)) * (height - top - bottom), 1)  # noqa: E731
+    out = [
+        f'<svg class="plot loss-curve" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Training losses against steps">',
+        f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - right}" '
+        f'y2="{height - bottom}"/><line class="axis" x1="{left}" y1="{top}" x2="{left}" '
+        f'y2="{height - bottom}"/>',
+    ]
+    for k in range(5):
+        xv, yv = x0 + (x1 - x0) * k / 4, y0 + (y1 - y0) * k / 4
+        out.append(
+            f'<text class="tick" x="{px(xv)}" y="{height - bottom + 16}" '
+            f'text-anchor="middle">{xv:.0f}</text>'
+            f'<text class="tick" x="{left - 6}" y="{py(yv) + 4}" text-anchor="end">{yv:.2g}</text>'
+            f'<line class="grid" x1="{left}" y1="{py(yv)}" x2="{width - right}" y2="{py(yv)}"/>'
+        )
+    out.append(
+        f'<text class="label" x="{(left + width - right) / 2}" y="{height - 4}" '
+        f'text-anchor="middle">step</text>'
+    )
+    for i, (name, line) in enumerate(series.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        ok = [(x, y) for x, y in line if math.isfinite(y)]
+        path = " ".join(f"{'M' if j == 0 else 'L'}{px(x)} {py(y)}" for j, (x, y) in enumerate(ok))
+        out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        lx, ly = width - right - 90, top + 14 + 18 * i
+        out.append(
+            f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 18}" y2="{ly - 4}" stroke="{colour}" '
+            f'stroke-width="2"/><text class="legend" x="{lx + 24}" y="{ly}">'
+            f"{escape(name)} loss</text>"
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))

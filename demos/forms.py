@@ -54,7 +54,7 @@ class PointsField(forms.CharField):
         return value
 
 
-def _field(p: dict) -> forms.Field:
+def field_for(p: dict) -> forms.Field:
     label = LABELS.get(p["name"], p["name"].replace("_", " ").capitalize())
     common = {"label": label, "help_text": p["help"], "required": False}
     if p["type"] in ("int", "float"):
@@ -93,7 +93,7 @@ class DemoForm(forms.Form):
         start = BY_NAME[family].start
         self.parameters = schema()[family]["parameters"]
         for p in self.parameters:
-            field = _field(p)
+            field = field_for(p)
             field.initial = start.get(p["name"], p["default"])
             self.fields[p["name"]] = field
         self.fields["seed"].widget.attrs.update({"min": 0})

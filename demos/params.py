@@ -83,3 +83,20 @@ def input_key(*, family: str, params: dict, seed: int, version: str) -> str:
     """Same family, parameters, seed and checkpoint → same key (and the same result)."""
     blob = json.dumps([family, params, seed, version], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def trained_parameters_check(*, training, family: str, params: dict, seed: int) -> dict:
+    """Sampling parameters for a learner's trained model (``sample_trained``'s), with
+    the training's dataset recorded so the run's page draws the right data."""
+    from generators import live
+    from generators.params import ParameterError, validate
+
+    if training.family != family:
+        raise ParameterError("training", f"that training is of the family {training.family}")
+    if training.config is None or training.state_deleted_at or not training.finished:
+        raise ParameterError("training", "that training has no trained model to sample from")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+        raise ParameterError("seed", f"seed must be a whole number between 0 and {SEED_MAX}")
+    own = live.SAMPLE_PARAMS[live._kind(training.config)]  # no public accessor yet
+    clean = validate(own, {k: v for k, v in params.items() if k != "dataset"})
+    return {**clean, "dataset": training.dataset}

@@ -15,7 +15,7 @@ REFERENCE_POINTS = 1000
 ECHOED = {"family", "params", "seed", "device", "seconds"}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     import numpy as np
 
     if isinstance(value, np.ndarray):
@@ -27,25 +27,29 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
-def result_to_json(out: dict) -> dict:
-    """The sampler's dict as JSON-able values, with ``reference`` for 2-D datasets."""
-    out = {k: v for k, v in out.items() if k not in ECHOED} | {"_params": out["params"]}
+def result_to_json(out: dict, reference: list | None = None, dataset: str | None = None) -> dict:
+    """The sampler's dict as JSON-able values, with ``reference`` for 2-D datasets: the
+    points given (a learner's drawing), else a fixed draw of the toy dataset."""
+    out = {k: v for k, v in out.items() if k not in ECHOED} | {"_params": out.get("params", {})}
     for key in ("frames", "x0_previews"):
         if key in out:
             out[key] = out[key][:, :MAX_FRAME_SAMPLES]
-    if "points" in out:
+    if "points" in out and reference is not None:
+        out["reference"] = reference
+    elif "points" in out:
         import torch
 
         from generators import data
 
-        dataset = out["_params"]["dataset"]
-        g = torch.Generator().manual_seed(1234)
-        out["reference"] = data.TOY_SAMPLERS[dataset](REFERENCE_POINTS, g).numpy()
+        sampler = data.TOY_SAMPLERS.get(dataset or out["_params"].get("dataset"))
+        if sampler is not None:
+            g = torch.Generator().manual_seed(1234)
+            out["reference"] = sampler(REFERENCE_POINTS, g).numpy()
     del out["_params"]
-    return _plain(out)
+    return plain(out)

@@ -18,8 +18,13 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import DemoRun
-from .params import checkpoint_version, input_key, parameters_check
+from .models import DemoRun, TrainingRun
+from .params import (
+    checkpoint_version,
+    input_key,
+    parameters_check,
+    trained_parameters_check,
+)
 from .results import result_to_json
 
 log = logging.getLogger(__name__)
@@ -58,13 +63,19 @@ def run_request(
     learner: AbstractBaseUser | None,
     session_key: str,
     client_ip: str,
+    training: TrainingRun | None = None,
 ) -> DemoRun:
-    """Validate, reuse an identical finished run, or queue a new one.
+    """Validate, reuse an identical finished run, or queue a new one. With ``training``
+    (one of the asker's, found by the caller) the run samples that trained model.
 
     Raises ``generators.ParameterError`` for bad parameters and ``Refused`` beyond the
     rate limits or the queue bound."""
-    clean = parameters_check(family=family, params=params, seed=seed)
-    version = checkpoint_version(family)
+    if training is None:
+        clean = parameters_check(family=family, params=params, seed=seed)
+        version = checkpoint_version(family)
+    else:
+        clean = trained_parameters_check(training=training, family=family, params=params, seed=seed)
+        version = f"trained:{training.id}"
     key = input_key(family=family, params=clean, seed=seed, version=version)
     owner = {"learner": learner, "session_key": "" if learner else session_key}
     client = client_digest(client_ip)
@@ -92,13 +103,14 @@ def run_request(
             finished_at=now,
             client=client,
             reused_from=done,
+            training=training,
             **owner,
         )
     with transaction.atomic():
         # The limits count runs, then a run is added: two web processes must not both
         # count before either adds, or a burst passes them (23 of 50 where 20 was the
         # limit). One lock, held to the commit, makes the count and the insert one step.
-        _lock_limits()
+        lock_limits()
         _check_limits(learner=learner, session_key=session_key, client=client)
         run = DemoRun.objects.create(
             family=family,
@@ -107,6 +119,7 @@ def run_request(
             checkpoint_version=version,
             input_key=key,
             client=client,
+            training=training,
             **owner,
         )
         transaction.on_commit(lambda: run_enqueue(run_id=run.id))
@@ -119,7 +132,7 @@ def run_request(
 LIMITS_LOCK = 0x64656D6F  # any constant shared by every web process ("demo")
 
 
-def _lock_limits() -> None:
+def lock_limits() -> None:
     """Serialize the limit check and insert across processes until the transaction
     ends. PostgreSQL: an advisory lock. SQLite: every transaction already takes the
     write lock when it begins (settings: transaction_mode IMMEDIATE)."""
@@ -155,26 +168,28 @@ def _check_limits(*, learner, session_key: str, client: str) -> None:
 
 
 def run_enqueue(*, run_id: UUID) -> None:
-    """Send the run to the demo queue; if the broker cannot take it, the run fails now.
+    """Send the run to the demo queue; if the broker cannot take it, the run fails now."""
+    if not enqueue(RUN_TASK, queue=settings.DEMOS_QUEUE, object_id=run_id):
+        _fail(run_id, "The task queue could not be reached.")
+
+
+def enqueue(task_name: str, *, queue: str, object_id: UUID) -> bool:
+    """Send a task by its Celery name; False (and logged) if the broker did not take it.
 
     The task is found by its name in the Celery app (``demos.tasks`` registers it when
-    Django starts, see ``DemosConfig.ready``), so this module never imports the tasks
-    that import it; the registered task honours ``CELERY_TASK_ALWAYS_EAGER``."""
+    Django starts, see ``DemosConfig.ready``), so services never import the tasks that
+    import them; the registered task honours ``CELERY_TASK_ALWAYS_EAGER``."""
     from celery import current_app
 
-    task = current_app.tasks[RUN_TASK]
+    task = current_app.tasks[task_name]
     try:
-        # No time limits in the message: the worker's own DEMOS_*TIME_LIMIT apply where
-        # the task runs (a message's limits would override them with the web's).
-        task.apply_async(
-            args=[str(run_id)],
-            queue=settings.DEMOS_QUEUE,
-            time_limit=None,
-            soft_time_limit=None,
-        )
-    except Exception as exc:  # kombu raises many kinds: any of them means "not queued"
-        log.exception("could not queue demo run %s", run_id)
-        _fail(run_id, f"The task queue could not be reached ({type(exc).__name__}).")
+        # No time limits in the message: the worker's own *_TIME_LIMIT settings apply
+        # where the task runs (a message's limits would override them with the web's).
+        task.apply_async(args=[str(object_id)], queue=queue, time_limit=None, soft_time_limit=None)
+    except Exception:  # kombu raises many kinds: any of them means "not queued"
+        log.exception("could not queue %s for %s", task_name, object_id)
+        return False
+    return True
 
 
 def _fail(run_id: UUID, reason: str, field: str = "", *, only=(Status.QUEUED, Status.RUNNING)):
@@ -198,10 +213,14 @@ def run_execute(*, run_id: UUID) -> None:
     if not claimed:
         _fail(run_id, "Its worker stopped twice while running it.", only=(Status.RUNNING,))
         return
-    run = DemoRun.objects.only("family", "params", "seed").get(id=run_id)
+    run = DemoRun.objects.only("family", "params", "seed", "training").get(id=run_id)
     progress = _ProgressWriter(run_id)
+    reference = None
     try:
-        out = generators.sample(run.family, seed=run.seed, progress=progress, **run.params)
+        if run.training_id is None:
+            out = generators.sample(run.family, seed=run.seed, progress=progress, **run.params)
+        else:
+            out, reference = _sample_trained(run)
     except generators.ParameterError as exc:
         _fail(run_id, str(exc), exc.field)
         return
@@ -215,7 +234,7 @@ def run_execute(*, run_id: UUID) -> None:
     total = progress.total or 1
     DemoRun.objects.filter(id=run_id, status=Status.RUNNING).update(
         status=Status.SUCCEEDED,
-        result=result_to_json(out),
+        result=result_to_json(out, reference=reference, dataset=run.params.get("dataset")),
         device=out["device"],
         sampling_seconds=out["seconds"],
         progress_step=total,
@@ -223,6 +242,22 @@ def run_execute(*, run_id: UUID) -> None:
         live_frames=[],
         finished_at=timezone.now(),
     )
+
+
+def _sample_trained(run: DemoRun) -> tuple[dict, list | None]:
+    """Sample the learner's trained model; the points it learned go under the samples."""
+    import generators
+
+    trained = TrainingRun.objects.only("state", "config", "points", "dataset").get(
+        id=run.training_id
+    )
+    if trained.state is None:
+        raise generators.ParameterError("training", "this training's weights were deleted")
+    params = {k: v for k, v in run.params.items() if k != "dataset"}
+    out = generators.sample_trained(
+        run.family, state=bytes(trained.state), config=trained.config, seed=run.seed, **params
+    )
+    return out, trained.points
 
 
 class _ProgressWriter:
@@ -251,26 +286,34 @@ def runs_reap(*, now=None) -> int:
     """End every run whose worker is gone: running with no report for
     ``DEMOS_STALE_SECONDS`` or past the hard time limit, queued past
     ``DEMOS_QUEUED_TIMEOUT``. Called when runs are asked for or read; returns how many."""
-    now = now or timezone.now()
-    running = DemoRun.objects.filter(status=Status.RUNNING)
-    n = running.filter(
-        started_at__lt=now - timedelta(seconds=settings.DEMOS_TIME_LIMIT + 5)
-    ).update(
-        status=Status.FAILED,
-        error=f"It ran past the {settings.DEMOS_TIME_LIMIT} s time limit.",
-        finished_at=now,
+    return reap(
+        DemoRun.objects.all(),
+        time_limit=settings.DEMOS_TIME_LIMIT,
+        stale_seconds=settings.DEMOS_STALE_SECONDS,
+        queued_timeout=settings.DEMOS_QUEUED_TIMEOUT,
+        now=now,
     )
-    stale = now - timedelta(seconds=settings.DEMOS_STALE_SECONDS)
+
+
+def reap(records, *, time_limit: int, stale_seconds: int, queued_timeout: int, now=None) -> int:
+    """Fail the queued or running records (runs or trainings) whose worker is gone:
+    past the hard time limit, silent for ``stale_seconds``, never picked up."""
+    now = now or timezone.now()
+    running = records.filter(status="running")
+    n = running.filter(started_at__lt=now - timedelta(seconds=time_limit + 5)).update(
+        status="failed", error=f"It ran past the {time_limit} s time limit.", finished_at=now
+    )
+    stale = now - timedelta(seconds=stale_seconds)
     silent = Q(heartbeat_at__lt=stale) | Q(heartbeat_at=None, started_at__lt=stale)
     n += running.filter(silent).update(
-        status=Status.FAILED,
+        status="failed",
         error="Its worker stopped reporting (it crashed or was stopped).",
         finished_at=now,
     )
-    waited = now - timedelta(seconds=settings.DEMOS_QUEUED_TIMEOUT)
-    n += DemoRun.objects.filter(Q(status=Status.QUEUED) & Q(created_at__lt=waited)).update(
-        status=Status.FAILED,
-        error=f"No worker picked it up within {settings.DEMOS_QUEUED_TIMEOUT // 60} minutes.",
+    waited = now - timedelta(seconds=queued_timeout)
+    n += records.filter(status="queued", created_at__lt=waited).update(
+        status="failed",
+        error=f"No worker picked it up within {queued_timeout // 60} minutes.",
         finished_at=now,
     )
     return n

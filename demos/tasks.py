@@ -10,6 +10,7 @@ from celery.signals import worker_init, worker_process_init
 from django.conf import settings
 
 from .services import RUN_TASK, run_execute
+from .training.services import TRAIN_TASK, training_execute
 
 
 @shared_task(
@@ -24,6 +25,21 @@ from .services import RUN_TASK, run_execute
 def run_demo(run_id: str) -> None:
     """Sample for one DemoRun. Sent by ``run_enqueue`` to ``settings.DEMOS_QUEUE``."""
     run_execute(run_id=run_id)
+
+
+@shared_task(
+    name=TRAIN_TASK,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.TRAINING_SOFT_TIME_LIMIT,
+    time_limit=settings.TRAINING_TIME_LIMIT,
+    max_retries=0,
+    ignore_result=True,
+)
+def train_model(training_id: str) -> None:
+    """Train one TrainingRun. Sent by ``training_enqueue`` to ``settings.TRAINING_QUEUE``;
+    idempotent like ``run_demo`` (a training whose worker died starts over once)."""
+    training_execute(run_id=training_id)
 
 
 @worker_init.connect

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
+    path("", include("demos.training.urls")),
     path("lab/", views.lab, name="lab"),
     path("lab/compare/", views.compare, name="lab_compare"),
     path("lab/runs/<uuid:run_id>/", views.run_detail, name="demo_run"),

@@ -20,9 +20,10 @@ from .figures import figures, live_frames
 from .forms import DemoForm
 from .models import DemoRun
 from .services import QueueUnavailable, Refused, run_request
+from .training.params import training_schema
 
 
-def _owner(request: HttpRequest) -> dict:
+def owner_of(request: HttpRequest) -> dict:
     """Who asks: the signed-in learner, else the browser's session (made if need be)."""
     if request.user.is_authenticated:
         return {"learner": request.user, "session_key": request.session.session_key or ""}
@@ -57,7 +58,9 @@ def demo_context(request: HttpRequest, info, form: DemoForm, run: DemoRun | None
     recent = selectors.runs_recent(
         learner=request.user, session_key=request.session.session_key or "", family=info.name
     )
-    return {"info": info, "form": form, "run": run, "recent": recent, **run_context(run)}
+    trainable = info.name in training_schema()
+    context = {"info": info, "form": form, "run": run, "recent": recent, "trainable": trainable}
+    return {**context, **run_context(run)}
 
 
 def run_context(run: DemoRun | None) -> dict:
@@ -67,7 +70,10 @@ def run_context(run: DemoRun | None) -> dict:
         "run": run,
         "fig": figures(run),
         "live": live_frames(run),
-        "quality": selectors.quality(family=run.family, params=run.params),
+        # The shipped model's measures: not a learner-trained model's (its page has those).
+        "quality": []
+        if run.training_id
+        else selectors.quality(family=run.family, params=run.params),
         "info": BY_NAME[run.family],
     }
 
@@ -86,7 +92,7 @@ def run_create(request: HttpRequest, family: str) -> HttpResponse:
                 params=form.params(),
                 seed=form.cleaned_data["seed"],
                 client_ip=request.META.get("REMOTE_ADDR", ""),
-                **_owner(request),
+                **owner_of(request),
             )
             status = HTTPStatus.OK
         except generators.ParameterError as exc:

@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from demos.api import DemoRunViewSet, FamilyViewSet
+from demos.training.api import TrainingViewSet
 from lessons.flashcards.api import FlashcardViewSet, ReviewViewSet
 from lessons.quizzes.api import QuizAttemptViewSet, QuizQuestionViewSet
 from lessons.reading.api import PathViewSet
@@ -15,3 +16,4 @@ router.register("quiz-questions", QuizQuestionViewSet, basename="quiz-question")
 router.register("quiz-attempts", QuizAttemptViewSet, basename="quiz-attempt")
 router.register("demos/runs", DemoRunViewSet, basename="demorun")
 router.register("demos/families", FamilyViewSet, basename="demofamily")
+router.register("demos/trainings", TrainingViewSet, basename="training")

@@ -4,8 +4,14 @@
 # under var/broker), so nothing else needs to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/celery -A learning_platform worker --queues cpu,gpu --pool solo --loglevel warning &
+.venv/bin/celery -A learning_platform worker --queues cpu,gpu --pool solo --loglevel warning \
+  -n demos@%h &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM
-echo "Sample Space: http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops the site and the worker)"
+# Learners' trainings on a worker of their own: a training of minutes never holds up
+# a sampling run.
+.venv/bin/celery -A learning_platform worker --queues "${TRAINING_QUEUE:-train}" --pool solo \
+  --loglevel warning -n train@%h &
+trainer=$!
+trap 'kill "$worker" "$trainer" 2>/dev/null; wait "$worker" "$trainer" 2>/dev/null' EXIT INT TERM
+echo "Sample Space: http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops the site and the workers)"
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"

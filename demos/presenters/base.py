@@ -69,6 +69,30 @@ class Presenter:
         """What the family adds to the comparison page's context."""
         return {}
 
+    def snapshot_figures(self, samples: dict, *, dataset: str, reference: list) -> dict:
+        """A training snapshot's samples drawn for ``training/_snapshot.html``: points
+        over the data being learned (``reference``), a grid of digits, or text."""
+        if "points" in samples:
+            title = f"{len(samples['points'])} samples (blue) over the {dataset} data (grey)"
+            extent = drawing.extent_of(reference) if reference else None
+            scatter = drawing.scatter(
+                samples["points"], reference=reference, extent=extent, title=title
+            )
+            return {"scatter": scatter}
+        if "images" in samples:
+            return samples_grid(samples["images"])
+        if "text" in samples:
+            return {"text": samples["text"]}
+        return {}
+
+    def measure_lines(self, measure: dict | None) -> list[tuple[str, str]]:
+        """A trained model's measure (from ``train_live``) as (label, value) lines."""
+        if not measure:
+            return []
+        value = measure.get("value")
+        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+        return [(str(measure.get("name", "measure")).capitalize(), shown)]
+
 
 _REGISTRY: dict[str, Presenter] = {}
 

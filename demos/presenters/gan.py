@@ -39,3 +39,11 @@ class GANPresenter(Presenter):
             ("Modes found", f"{m['modes']} of {m['of']}"),
             ("High-quality samples", f"{m['high_quality']:.0%}"),
         ]
+
+    def measure_lines(self, measure: dict | None) -> list[tuple[str, str]]:
+        if not measure or "modes" not in measure:
+            return super().measure_lines(measure)
+        return [
+            ("Modes found", f"{measure['modes']} of {measure['modes_total']}"),
+            ("High-quality samples", f"{measure['high_quality']:.0%}"),
+        ]

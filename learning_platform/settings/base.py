@@ -162,7 +162,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Live demos (demos/). One setting routes every demo task: "gpu" where the workers have
 # CUDA (docker-compose), "cpu" otherwise; `make run`'s worker listens on both.
 DEMOS_QUEUE = env("DEMOS_QUEUE", default="cpu")
-CELERY_TASK_ROUTES = {"demos.run": {"queue": DEMOS_QUEUE}}
+# Learners' trainings go to their own queue, so a long training never holds up sampling.
+TRAINING_QUEUE = env("TRAINING_QUEUE", default="train")
+CELERY_TASK_ROUTES = {"demos.run": {"queue": DEMOS_QUEUE}, "demos.train": {"queue": TRAINING_QUEUE}}
 DEMOS_SOFT_TIME_LIMIT = env.int("DEMOS_SOFT_TIME_LIMIT", default=60)  # seconds: run ends failed
 DEMOS_TIME_LIMIT = env.int("DEMOS_TIME_LIMIT", default=75)  # seconds: the worker child is killed
 DEMOS_RUNS_PER_MINUTE = env.int("DEMOS_RUNS_PER_MINUTE", default=20)  # per learner or session
@@ -173,6 +175,14 @@ DEMOS_TORCH_THREADS = env.int("DEMOS_TORCH_THREADS", default=1)  # per worker pr
 # queued one that no worker picked up within DEMOS_QUEUED_TIMEOUT likewise.
 DEMOS_STALE_SECONDS = 30
 DEMOS_QUEUED_TIMEOUT = 600
+# "Train it yourself" (demos/training/).
+TRAINING_SOFT_TIME_LIMIT = env.int("TRAINING_SOFT_TIME_LIMIT", default=300)  # stops, keeps model
+TRAINING_TIME_LIMIT = env.int("TRAINING_TIME_LIMIT", default=330)  # the worker child is killed
+TRAININGS_PER_LEARNER = env.int("TRAININGS_PER_LEARNER", default=1)  # queued or running at once
+TRAININGS_MAX_QUEUED = env.int("TRAININGS_MAX_QUEUED", default=10)  # site-wide; beyond: 429
+TRAINING_STATE_TTL_HOURS = env.int("TRAINING_STATE_TTL_HOURS", default=24)  # anonymous weights
+TRAINING_STALE_SECONDS = 60  # a running training silent this long is failed by the reaper
+TRAINING_QUEUED_TIMEOUT = 1800  # a training no worker picked up within this is failed
 
 LOGGING = {
     "version": 1,
