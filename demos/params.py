@@ -97,6 +97,7 @@ def trained_parameters_check(*, training, family: str, params: dict, seed: int) 
         raise ParameterError("training", "that training has no trained model to sample from")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
         raise ParameterError("seed", f"seed must be a whole number between 0 and {SEED_MAX}")
-    own = live.SAMPLE_PARAMS[live._kind(training.config)]  # no public accessor yet
-    clean = validate(own, {k: v for k, v in params.items() if k != "dataset"})
+    clean = validate(
+        live.sample_params(training.config), {k: v for k, v in params.items() if k != "dataset"}
+    )
     return {**clean, "dataset": training.dataset}

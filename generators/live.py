@@ -9,9 +9,9 @@ it for ``steps`` steps and every ``snapshot_every`` steps (and at the end) hands
      "samples": {"points": ≤ 500 [x, y]} | {"images": ≤ 16 × 64 pixels} | {"text": ≤ 300 chars},
      "measure": {"name", "value", ...}}
 
-``should_stop()`` is asked after every snapshot; when it says True the run stops and
-returns what it has learned. The result carries the weights (safetensors bytes) and the
-config, which ``sample_trained`` turns back into samples.
+``should_stop()`` is asked after every step; when it says True the run takes one last
+snapshot, stops and returns what it has learned. The result carries the weights
+(safetensors bytes) and the config, which ``sample_trained`` turns back into samples.
 
 The knobs are ``Param`` lists, validated exactly like the sampling parameters. Each
 family reuses its own model, config and loss functions; only the small-scale recipe
@@ -652,8 +652,9 @@ LIVE = {
 }
 
 
-def _validate(family: str, params: dict) -> dict:
-    """The knobs checked, defaults filled in; at most MAX_SNAPSHOTS snapshots a run."""
+def training_check(family: str, params: dict) -> dict:
+    """The knobs checked, defaults filled in; at most MAX_SNAPSHOTS snapshots a run.
+    Public: the site validates a form with it before a training is queued."""
     p = validate(LIVE[family][0], params)
     if math.ceil(p["steps"] / p["snapshot_every"]) > MAX_SNAPSHOTS:
         least = math.ceil(p["steps"] / MAX_SNAPSHOTS)
@@ -684,7 +685,7 @@ def train_live(
     """Train ``family`` from scratch; see the module docstring. Same seed, params and
     points → the same snapshots (but for "seconds") on the same device."""
     _check(family, seed)
-    p = _validate(family, params)
+    p = training_check(family, params)
     dev = store.device()
     start = time.perf_counter()
     torch.manual_seed(seed)  # the weights' initialisation
@@ -697,7 +698,10 @@ def train_live(
         for k, v in run.step(i).items():
             sums[k] = sums.get(k, 0.0) + v.float()
         since, done = since + 1, i + 1
-        if done % every and done != total:
+        # Asked at every step, so a cancel is seen at once and the caller can show it
+        # is alive between snapshots far apart; a stop still ends with a snapshot.
+        stop = should_stop is not None and should_stop()
+        if done % every and done != total and not stop:
             continue
         samples, measure = run.look()
         snapshot = {
@@ -711,7 +715,7 @@ def train_live(
         sums, since = {}, 0
         if on_snapshot is not None:
             on_snapshot(snapshot)
-        if should_stop is not None and should_stop():
+        if stop:
             stopped = True
             break
     run.model.eval()
@@ -739,9 +743,14 @@ def sample_model(family: str, model: torch.nn.Module, config: dict, *, seed: int
     """Draw from a model train_live produced, rebuilt from its ``state`` and ``config``
     by ``generators.sample_trained`` (which knows each family's classes)."""
     _check(family, seed)
-    p = validate(SAMPLE_PARAMS[_kind(config)], params)
+    p = validate(sample_params(config), params)
     torch.manual_seed(seed)
     return LIVE[family][2](model, config, p["n"], seed)
+
+
+def sample_params(config: dict) -> list[Param]:
+    """The knobs of sampling a trained model: how many points, digits or characters."""
+    return SAMPLE_PARAMS[_kind(config)]
 
 
 def _kind(config: dict) -> str:

@@ -32,8 +32,7 @@ def training_check(
     from generators import live
     from generators.params import ParameterError
 
-    # generators.live has no public check yet: its own helpers, so the rules are its.
-    clean = live._validate(family, params)
+    clean = live.training_check(family, params)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
         raise ParameterError("seed", f"seed must be a whole number between 0 and {SEED_MAX}")
     if clean.get("dataset") != DRAWN:
@@ -45,4 +44,4 @@ def trained_sample_parameter(config: dict) -> dict:
     """The one knob of sampling a trained model (how many), for its kind of data."""
     from generators import live
 
-    return live.SAMPLE_PARAMS[live._kind(config)][0].as_dict()  # no public accessor yet
+    return live.sample_params(config)[0].as_dict()

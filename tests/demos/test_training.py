@@ -122,9 +122,9 @@ def test_another_learner_can_neither_read_nor_cancel_nor_sample_a_training(
 
 @pytest.mark.django_db
 def test_cancel_stops_within_one_snapshot_and_keeps_the_trained_state(monkeypatch, queued):
-    """Protects "Stop training": asked to stop after the first snapshot, the training
-    ends at the next look (one snapshot), cancelled, with its weights and config kept,
-    and can be sampled from."""
+    """Protects "Stop training": asked to stop after the first snapshot (step 10), the
+    training ends at the next step with one last snapshot, cancelled, with its weights
+    and config kept, and can be sampled from."""
     run = training_request(
         family="gan", params=TINY, seed=0, points=DRAWN, learner=None,
         session_key="s", client_ip="1.1.1.1",
@@ -142,8 +142,8 @@ def test_cancel_stops_within_one_snapshot_and_keeps_the_trained_state(monkeypatc
     training_execute(run_id=run.id)
     run.refresh_from_db()
     assert run.status == TrainingRun.Status.CANCELLED, run.error
-    assert TrainingSnapshot.objects.filter(run=run).count() == 1
-    assert run.step == 10 and run.total == 40
+    assert list(TrainingSnapshot.objects.filter(run=run).values_list("step", flat=True)) == [10, 11]
+    assert run.step == 11 and run.total == 40
     assert run.state and run.config["family"] == "gan"
     out = generators.sample_trained("gan", state=bytes(run.state), config=run.config, seed=0, n=5)
     assert len(out["points"]) == 5

@@ -69,9 +69,9 @@ def test_last_snapshot_at_the_end_when_steps_do_not_divide():
 
 
 @pytest.mark.parametrize("family", TINY)
-def test_should_stop_stops_at_the_next_snapshot_and_keeps_the_model(family):
-    """A learner's stop button: training ends at the first snapshot after the request,
-    and what was learned so far is returned and can be sampled."""
+def test_should_stop_stops_at_the_next_step_and_keeps_the_model(family):
+    """A learner's stop button: training ends at the step after the request with one
+    last snapshot, and what was learned so far is returned and can be sampled."""
     seen = []
     r = generators.train_live(
         family,
@@ -80,7 +80,7 @@ def test_should_stop_stops_at_the_next_snapshot_and_keeps_the_model(family):
         on_snapshot=seen.append,
         should_stop=lambda: len(seen) >= 1,
     )
-    assert r["stopped"] and r["steps"] == 10 and len(seen) == 1
+    assert r["stopped"] and r["steps"] == 11 and [s["step"] for s in seen] == [10, 11]
     out = generators.sample_trained(family, state=r["state"], config=r["config"], n=4)
     assert out["family"] == family
 
