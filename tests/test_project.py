@@ -22,11 +22,12 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services_with_healthchecks_and_volumes():
-    """Protects the deployment shape: web, worker, postgres, redis, each health-checked;
-    the database and broker keep their data in named volumes."""
+def test_compose_has_the_five_services_with_healthchecks_and_volumes():
+    """Protects the deployment shape: web, worker (sampling), trainer (learners'
+    trainings), postgres, redis, each health-checked; the database and broker keep
+    their data in named volumes."""
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "trainer", "postgres", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, name
     assert set(compose()["volumes"]) >= {"postgres-data", "redis-data"}
@@ -47,6 +48,9 @@ def test_compose_commands_match_the_project():
     worker = services["worker"]["command"]
     assert worker.startswith("celery -A learning_platform worker")
     assert re.search(r"(--queues|-Q) gpu\b", worker)
+    trainer = services["trainer"]["command"]
+    assert re.search(r"(--queues|-Q) train\b", trainer) and "gpu" not in trainer
+    assert services["trainer"]["deploy"] == services["worker"]["deploy"]
     devices = services["worker"]["deploy"]["resources"]["reservations"]["devices"]
     assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
 
