@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 .venv/bin/celery -A learning_platform worker --queues cpu,gpu --pool solo --loglevel warning \
   -n demos@%h &
 worker=$!
-# Learners' trainings on a worker of their own: a training of minutes never holds up
-# a sampling run.
-.venv/bin/celery -A learning_platform worker --queues "${TRAINING_QUEUE:-train}" --pool solo \
+# Learners' trainings on a worker of their own, at a lower CPU priority: a training of
+# minutes never holds up a sampling run, nor takes the CPU from it.
+nice -n 10 .venv/bin/celery -A learning_platform worker --queues "${TRAINING_QUEUE:-train}" --pool solo \
   --loglevel warning -n train@%h &
 trainer=$!
 trap 'kill "$worker" "$trainer" 2>/dev/null; wait "$worker" "$trainer" 2>/dev/null' EXIT INT TERM

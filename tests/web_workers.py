@@ -40,9 +40,17 @@ def _warm(url: str) -> None:
 
 
 @pytest.fixture
-def web_workers(transactional_db, settings):
+def web_workers(transactional_db, web_server):
     """The base URL of gunicorn running the site with WORKERS processes. Data the test
-    writes is committed (transactional_db), so every worker sees it."""
+    writes is committed (transactional_db), so every worker sees it; the tables are
+    emptied after the test, as for any transactional test."""
+    return web_server
+
+
+@pytest.fixture(scope="session")
+def web_server(django_db_setup):
+    """One gunicorn for the whole session (each start imports torch in every worker),
+    on the test database, stopped before the database is dropped."""
     from django.db import connection
 
     if connection.vendor != "postgresql":

@@ -12,36 +12,19 @@ environment's settings (embedded broker, or CELERY_BROKER_URL), rate limits lift
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demos.bench import http, pct, start_stack, stop_stack
 from demos.catalog import FAMILIES
 
 POLL = 0.02  # seconds between the client's looks at a run
-
-
-def _http(method: str, url: str, body: dict | None = None) -> tuple[int, dict, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method)
-    req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, dict(r.headers), json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), json.loads(e.read() or b"{}")
 
 
 def _when(s: str) -> float:
@@ -51,7 +34,7 @@ def _when(s: str) -> float:
 def one_run(base: str, family: str, params: dict, seed: int) -> dict:
     while True:
         t0 = time.perf_counter()
-        status, headers, run = _http(
+        status, headers, run = http(
             "POST", f"{base}/api/demos/runs/", {"family": family, "seed": seed, "params": params}
         )
         if status != 429:
@@ -61,18 +44,13 @@ def one_run(base: str, family: str, params: dict, seed: int) -> dict:
         raise RuntimeError(f"{family}: {status} {run}")
     while run["status"] not in ("succeeded", "failed"):
         time.sleep(POLL)
-        _, _, run = _http("GET", f"{base}/api/demos/runs/{run['id']}/")
+        _, _, run = http("GET", f"{base}/api/demos/runs/{run['id']}/")
     total = time.perf_counter() - t0
     if run["status"] == "failed":
         raise RuntimeError(f"{family} failed: {run['error']}")
     queue = _when(run["started_at"]) - _when(run["created_at"])
     sampling = run["sampling_seconds"]
     return {"total": total, "queue": queue, "sampling": sampling, "device": run["device"]}
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
 
 
 class Command(BaseCommand):
@@ -95,44 +73,12 @@ class Command(BaseCommand):
                 procs = self._start(o["port"])
             self._bench(base, o)
         finally:
-            for p in procs:
-                p.terminate()
-                p.wait(20)
+            stop_stack(procs)
 
-    def _start(self, port: int) -> list[subprocess.Popen]:
-        env = {
-            **os.environ,
-            "DEMOS_RUNS_PER_MINUTE": "1000000",
-            "DEMOS_RUNS_PER_MINUTE_PER_IP": "1000000",
-            "DEMOS_MAX_QUEUED": "1000000",
-        }
-        root = Path(settings.BASE_DIR)
-        log = open(root / "var" / "demo_bench.log", "w")
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "learning_platform", "worker"]
-            + ["-Q", settings.DEMOS_QUEUE, "--pool", "solo", "-l", "warning"],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=log,
+    def _start(self, port: int) -> list:
+        return start_stack(
+            port, [(["-Q", settings.DEMOS_QUEUE, "--pool", "solo"], 0)], log_name="demo_bench"
         )
-        web = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/demos/families/", timeout=2)
-                break
-            except OSError as exc:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("no web server; see var/demo_bench.log") from exc
-                time.sleep(0.5)
-        return [web, worker]
 
     def _bench(self, base: str, o: dict) -> None:
         families = [f for f in FAMILIES if not o["family"] or f.name in o["family"]]
