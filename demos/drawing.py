@@ -199,7 +199,7 @@ def loss_curve(
 ) -> SafeString:
     """Losses against training steps as an SVG: linear axes, five ticks each, one line
     per loss with its legend. Empty series: an empty frame."""
-    left, right, top, bottom = 48, 12, 12, 36
+    left, right, top, bottom = 48, 24, 12, 36  # room for the last step label
     pts = [p for line in series.values() for p in line]
     xs = [x for x, _ in pts] or [0.0, 1.0]
     ys = [y for _, y in pts if math.isfinite(y)] or [0.0, 1.0]
