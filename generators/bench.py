@@ -1,10 +1,13 @@
-"""Sampling speed: one demo's worth of samples per family, p50 over repeats.
+"""Sampling speed, and live training's speed and reach.
 
     python -m generators.bench [--repeats N]
+    python -m generators.bench --live [--seed S]
 
 Prints, on this CPU (one thread, as the site's workers run) and on CUDA when present:
 each family's default demo, DDPM vs DDIM at several step counts, and the KV cache's
-speed-up for text generation.
+speed-up for text generation. With ``--live``: each family's live training with its
+default knobs (steps per second, wall time, the final measure), and the GAN on the ring
+with each loss, so the minimax loss's failure is printed beside the others.
 """
 
 from __future__ import annotations
@@ -87,15 +90,47 @@ def run(repeats: int) -> None:
     )
 
 
+LIVE = [
+    ("gan", {"dataset": "ring"}),
+    ("gan", {"dataset": "ring", "loss": "minimax"}),
+    ("gan", {"dataset": "ring", "loss": "hinge"}),
+    ("flow", {"dataset": "moons"}),
+    ("diffusion", {"dataset": "ring"}),
+    ("vae", {"dataset": "digits"}),
+    ("autoregressive", {"dataset": "text"}),
+]
+
+
+def live(seed: int) -> None:
+    """Each family's default live training, once: its speed and what it reaches."""
+    print(f"\nlive training, defaults, seed {seed} ({store.device()}, one thread)")
+    print(f"{'family':15} {'knobs':32} {'steps':>6} {'seconds':>8} {'steps/s':>8}  measure")
+    for family, params in LIVE:
+        r = generators.train_live(family, params=params, seed=seed)
+        m = r["measure"]
+        extra = ", ".join(f"{k} {v}" for k, v in m.items() if k not in ("name", "value"))
+        knobs = " ".join(f"{k}={v}" for k, v in params.items())
+        print(
+            f"{family:15} {knobs:32} {r['steps']:6d} {r['seconds']:8.1f} "
+            f"{r['steps'] / r['seconds']:8.1f}  {m['name']} {m['value']:.3f}"
+            + (f" ({extra})" if extra else "")
+        )
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(description="Time the samplers.")
+    p = argparse.ArgumentParser(description="Time the samplers, or live training.")
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--live", action="store_true", help="live training, each family")
+    p.add_argument("--seed", type=int, default=0)
     a = p.parse_args(argv)
     torch.set_num_threads(1)
     # this CPU always, and CUDA too when present
     for name in ["cpu"] + (["cuda"] if torch.cuda.is_available() else []):
         os.environ["GENERATORS_DEVICE"] = name
-        run(a.repeats)
+        if a.live:
+            live(a.seed)
+        else:
+            run(a.repeats)
 
 
 if __name__ == "__main__":
