@@ -5,6 +5,7 @@ from django import template
 from ..catalog import BY_LESSON
 from ..forms import DemoForm
 from ..selectors import runs_recent
+from ..training.params import training_schema
 
 register = template.Library()
 
@@ -22,6 +23,7 @@ def lesson_demo(context, lesson_slug: str) -> dict:
         "info": info,
         "form": DemoForm(family=info.name),
         "recent": recent,
+        "trainable": info.name in training_schema(),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

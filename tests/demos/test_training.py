@@ -186,3 +186,17 @@ def test_cleanup_deletes_old_anonymous_weights_only(django_user_model, settings)
     anon.refresh_from_db(), mine.refresh_from_db(), fresh.refresh_from_db()
     assert anon.state is None and anon.state_deleted_at is not None
     assert mine.state is not None and fresh.state is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("family", ["autoregressive", "vae", "gan", "flow", "diffusion"])
+def test_each_familys_lab_page_and_lesson_link_its_training_page(client, first_path, family):
+    """Protects the way in: "Train it yourself" from each family's Lab page and from the
+    demo in the lesson that teaches it, to a training page that answers."""
+    from demos.catalog import BY_NAME
+
+    url = f"/lab/{family}/train/"
+    assert f'href="{url}"' in client.get(f"/lab/{family}/").content.decode()
+    lesson = client.get(f"/paths/{first_path.slug}/lessons/{BY_NAME[family].lesson_slug}/")
+    assert f'href="{url}"' in lesson.content.decode()
+    assert client.get(url).status_code == HTTPStatus.OK
