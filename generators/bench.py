@@ -94,6 +94,9 @@ LIVE = [
     ("gan", {"dataset": "ring"}),
     ("gan", {"dataset": "ring", "loss": "minimax"}),
     ("gan", {"dataset": "ring", "loss": "hinge"}),
+    # the minimax loss's failure, where it shows: no R1 and a quick discriminator
+    ("gan", {"dataset": "ring", "r1": 0.0, "lr_d": 0.005}),
+    ("gan", {"dataset": "ring", "loss": "minimax", "r1": 0.0, "lr_d": 0.005}),
     ("flow", {"dataset": "moons"}),
     ("diffusion", {"dataset": "ring"}),
     ("vae", {"dataset": "digits"}),
