@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("lab/trainings/compare/", views.training_compare, name="training_compare"),
     path("lab/trainings/<uuid:training_id>/", views.training_detail, name="training_detail"),
     path(
         "lab/trainings/<uuid:training_id>/snapshot/",

@@ -183,3 +183,27 @@ def training_sample(request: HttpRequest, training_id: UUID) -> HttpResponse:
     context = {**training_context(run), **run_context(sample), "sample_error": error}
     template = f"{DETAIL}#sample" if request.htmx else DETAIL
     return render(request, template, context, status=status)
+
+
+@require_GET
+def training_compare(request: HttpRequest) -> HttpResponse:
+    """Two of your trainings side by side (``?t=<id>&t=<id>``, as the list's checkboxes
+    send them): the knobs that differ, the final samples, the loss curves, the measures.
+    Anything but two of your own trainings: 404."""
+    try:
+        ids = [UUID(value) for value in request.GET.getlist("t")]
+    except ValueError:
+        raise Http404("Pick two of your trainings to compare.") from None
+    if len(ids) != 2 or ids[0] == ids[1]:
+        raise Http404("Pick two of your trainings to compare.")
+    runs = [_mine(request, training_id) for training_id in ids]
+    knobs = sorted({*runs[0].params, *runs[1].params} - {"dataset"})
+    differ = [
+        (k, runs[0].params.get(k), runs[1].params.get(k))
+        for k in knobs
+        if runs[0].params.get(k) != runs[1].params.get(k)
+    ]
+    if runs[0].seed != runs[1].seed:
+        differ.insert(0, ("seed", runs[0].seed, runs[1].seed))
+    context = {"sides": [training_context(run) for run in runs], "differ": differ}
+    return render(request, "demos/training/compare.html", context)

@@ -200,3 +200,28 @@ def test_each_familys_lab_page_and_lesson_link_its_training_page(client, first_p
     lesson = client.get(f"/paths/{first_path.slug}/lessons/{BY_NAME[family].lesson_slug}/")
     assert f'href="{url}"' in lesson.content.decode()
     assert client.get(url).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_two_of_your_trainings_compare_side_by_side_and_no_one_elses(client, django_user_model):
+    """Protects "compare two of your runs" (minimax against non-saturating on the ring):
+    the page names the knob that differs and shows both; a training of someone else,
+    one id, or an id that is not one answer 404."""
+    ada = django_user_model.objects.create_user("ada", password="x-long-passphrase")
+    bob = django_user_model.objects.create_user("bob", password="x-long-passphrase")
+    mine = [
+        TrainingRun.objects.create(
+            family="gan", dataset="ring", seed=0, learner=ada,
+            params={"dataset": "ring", "loss": loss, "steps": 40},
+        )
+        for loss in ("non_saturating", "minimax")
+    ]  # fmt: skip
+    other = TrainingRun.objects.create(
+        family="gan", dataset="ring", seed=0, learner=bob, params={"dataset": "ring"}
+    )
+    client.force_login(ada)
+    url = "/lab/trainings/compare/"
+    html = client.get(url, {"t": [mine[0].id, mine[1].id]}).content.decode()
+    assert "minimax" in html and "non_saturating" in html and ">loss<" in html
+    for ids in ([mine[0].id, other.id], [mine[0].id], ["x", mine[0].id], [mine[0].id] * 2):
+        assert client.get(url, {"t": ids}).status_code == HTTPStatus.NOT_FOUND, ids
