@@ -137,7 +137,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"DemoFamilyEnum": "demos.models.Family"},
+    "ENUM_NAME_OVERRIDES": {
+        "DemoFamilyEnum": "demos.models.Family",
+        "RunStatusEnum": "demos.models.DemoRun.Status",
+        "TrainingStatusEnum": "demos.models.TrainingRun.Status",
+    },
 }
 
 # Celery. With no CELERY_BROKER_URL the broker is embedded: kombu's filesystem
