@@ -89,3 +89,24 @@ def test_sampling_runs_finish_while_a_long_training_occupies_the_train_worker(tr
     training_cancel(run=long)
     stopped = wait_training(long.id, TrainingRun.FINISHED, timeout=120)
     assert stopped.status == TrainingRun.Status.CANCELLED and stopped.step < 20000
+
+
+def test_killing_the_train_worker_mid_training_ends_it_failed_never_stuck(
+    train_worker, client, django_user_model, settings
+):
+    """Protects against trainings "running" forever: the worker process dies mid-run
+    (a crash, an OOM kill); reading the training soon after shows it failed, with why."""
+    settings.TRAINING_STALE_SECONDS = 2
+    ada = django_user_model.objects.create_user("ada", password="x-long-passphrase")
+    run = training_request(
+        family="gan", params={**RING, "steps": 20000, "snapshot_every": 200}, seed=0,
+        points=None, learner=ada, session_key="", client_ip="1.1.1.1",
+    )  # fmt: skip
+    wait_training(run.id, ["running"])
+    train_worker.kill()
+    time.sleep(settings.TRAINING_STALE_SECONDS + 1)
+    client.force_login(ada)
+    response = client.get(f"/api/demos/trainings/{run.id}/")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["status"] == "failed"
+    assert "stopped reporting" in response.json()["error"]
