@@ -75,7 +75,29 @@ def field_for(p: dict) -> forms.Field:
     raise AssertionError(p["type"])
 
 
-class DemoForm(forms.Form):
+class ParamsForm(forms.Form):
+    """A seed and a family's parameters (``self.parameters``, the generators' schema):
+    a blank seed is 0, blank numbers take their defaults. Sampling and training forms."""
+
+    parameters: list[dict]
+
+    def clean_seed(self) -> int:
+        seed = self.cleaned_data.get("seed")
+        return 0 if seed is None else seed
+
+    def params(self) -> dict:
+        """The parameters the learner sent; blank numbers take their defaults."""
+        out = {}
+        for p in self.parameters:
+            value = self.cleaned_data.get(p["name"])
+            if p["type"] == "bool":
+                out[p["name"]] = bool(value)
+            elif value is not None and value != "" or p["type"] == "str":
+                out[p["name"]] = value if value is not None else ""
+        return out
+
+
+class DemoForm(ParamsForm):
     """Seed first, then the family's parameters in the generators' order."""
 
     seed = forms.IntegerField(
@@ -108,18 +130,3 @@ class DemoForm(forms.Form):
 
     def more_has_errors(self) -> bool:
         return any(f.errors for f in self.more_fields())
-
-    def clean_seed(self) -> int:
-        seed = self.cleaned_data.get("seed")
-        return 0 if seed is None else seed
-
-    def params(self) -> dict:
-        """The parameters the learner sent; blank numbers take their defaults."""
-        out = {}
-        for p in self.parameters:
-            value = self.cleaned_data.get(p["name"])
-            if p["type"] == "bool":
-                out[p["name"]] = bool(value)
-            elif value is not None and value != "" or p["type"] == "str":
-                out[p["name"]] = value if value is not None else ""
-        return out

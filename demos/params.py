@@ -29,15 +29,18 @@ def _refuse_load(name: str):
     raise _ModelWouldLoad(name)
 
 
+def by_family(families: list[dict]) -> dict[str, dict]:
+    """Family name → its entry, with its parameters also ``by_name``: how both the
+    sampling and the training schemas of ``generators`` are read."""
+    return {f["name"]: {**f, "by_name": {p["name"]: p for p in f["parameters"]}} for f in families}
+
+
 @functools.cache
 def schema() -> dict[str, dict]:
     """Family name → its entry of ``generators.families()`` (parameters by name)."""
     import generators
 
-    return {
-        f["name"]: {**f, "by_name": {p["name"]: p for p in f["parameters"]}}
-        for f in generators.families()
-    }
+    return by_family(generators.families())
 
 
 def parameters_check(*, family: str, params: dict, seed: int) -> dict:

@@ -10,7 +10,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import field_for
+from ..forms import ParamsForm, field_for
 from ..params import SEED_MAX
 from .params import DRAWN, training_schema
 
@@ -25,7 +25,7 @@ LABELS = {
 }
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(ParamsForm):
     seed = forms.IntegerField(
         label=_("Seed"),
         help_text=_("The same seed and knobs train the same model."),
@@ -51,10 +51,6 @@ class TrainingForm(forms.Form):
     def knob_fields(self) -> list:
         return [f for f in self if f.name not in ("points",)]
 
-    def clean_seed(self) -> int:
-        seed = self.cleaned_data.get("seed")
-        return 0 if seed is None else seed
-
     def clean_points(self) -> list | None:
         text = self.cleaned_data.get("points") or ""
         if not text.strip():
@@ -63,14 +59,3 @@ class TrainingForm(forms.Form):
             return json.loads(text)
         except ValueError:
             raise forms.ValidationError(_("The drawing could not be read.")) from None
-
-    def params(self) -> dict:
-        """The knobs the learner sent; blank ones take their defaults."""
-        out = {}
-        for p in self.parameters:
-            value = self.cleaned_data.get(p["name"])
-            if p["type"] == "bool":
-                out[p["name"]] = bool(value)
-            elif value is not None and value != "":
-                out[p["name"]] = value
-        return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from ..params import SEED_MAX
+from ..params import SEED_MAX, by_family
 
 DRAWN = "drawn"  # the dataset a learner draws on the page's canvas
 
@@ -18,10 +18,7 @@ def training_schema() -> dict[str, dict]:
     """Family name → its entry of ``generators.training_families()`` (with ``by_name``)."""
     import generators
 
-    return {
-        f["name"]: {**f, "by_name": {p["name"]: p for p in f["parameters"]}}
-        for f in generators.training_families()
-    }
+    return by_family(generators.training_families())
 
 
 def training_check(
