@@ -52,25 +52,35 @@ class RejectUnsafeInput:
         return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
 
 
-def json_check(value: object) -> None:
-    """Raise ParseError unless `value` is a JSON object no deeper than JSON_MAX_DEPTH
-    whose keys and strings are all safe text. Iterative: depth cannot overflow it."""
-    if not isinstance(value, dict):
-        raise ParseError("The request body must be a JSON object.")
+def json_problem(value: object, *, max_depth: int = JSON_MAX_DEPTH) -> str | None:
+    """What is wrong with a parsed JSON value, as a sentence, or None: nested deeper
+    than `max_depth`, or a key or string holding a control character or a lone
+    surrogate. Iterative, so depth cannot overflow it. Request bodies and bundle
+    files are checked by it alike."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if depth > JSON_MAX_DEPTH:
-            raise ParseError(f"The JSON body is nested deeper than {JSON_MAX_DEPTH} levels.")
+        if depth > max_depth:
+            return f"The JSON is nested deeper than {max_depth} levels."
         if isinstance(item, dict):
             for key, child in item.items():
                 if unsafe_text(key):
-                    raise ParseError("A JSON key holds a control or invalid character.")
+                    return "A JSON key holds a control or invalid character."
                 stack.append((child, depth + 1))
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, str) and unsafe_text(item):
-            raise ParseError("A JSON string holds a control or invalid character.")
+            return "A JSON string holds a control or invalid character."
+    return None
+
+
+def json_check(value: object) -> None:
+    """Raise ParseError unless `value` is a JSON object `json_problem` finds nothing in."""
+    if not isinstance(value, dict):
+        raise ParseError("The request body must be a JSON object.")
+    problem = json_problem(value)
+    if problem:
+        raise ParseError(problem)
 
 
 class StrictJSONParser(JSONParser):

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from learning_platform.input import unsafe_text
+from learning_platform.input import json_problem, unsafe_text
 from lessons.errors import BundleError
 
 from .formats import episode_json, vtt_read
@@ -105,20 +105,6 @@ def _finite(text: str) -> float:
     return value
 
 
-def _safe_json(file: Path, value) -> None:
-    """BundleError when a key or a string anywhere in `value` is not safe text."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, str) and unsafe_text(item):
-            raise BundleError(str(file), None, "a control character or an invalid character")
-
-
 def podcast_read(directory: Path) -> PodcastSpec | None:
     folder = directory / FOLDER
     if not folder.exists():
@@ -171,7 +157,9 @@ def podcast_read(directory: Path) -> PodcastSpec | None:
         raise BundleError(str(meta_file), None, f"unreadable JSON: {error}") from error
     if not isinstance(meta, dict) or set(meta) != {"duration", "chapters", "build"}:
         raise BundleError(str(meta_file), 1, "needs exactly: duration, chapters, build")
-    _safe_json(meta_file, meta)
+    problem = json_problem(meta)
+    if problem:
+        raise BundleError(str(meta_file), None, problem)
     duration, chapters, build = meta["duration"], meta["chapters"], meta["build"]
     if not isinstance(duration, int | float) or not 0 < duration < MAX_DURATION:
         raise BundleError(str(meta_file), None, "'duration' must be a positive number of seconds")
