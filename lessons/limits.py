@@ -7,3 +7,5 @@ Limits the database sets are read from the model field where they are used
 
 MAX_BODY = 100_000  # characters in a lesson: the longest shipped lesson is under 15 000
 MAX_SUMMARY = 2000  # characters in a path's summary
+MAX_FRONT, MAX_BACK = 1000, 2000  # characters on a flashcard's faces
+MAX_QUESTION, MAX_EXPLANATION, MAX_OPTION = 1000, 3000, 500  # a quiz question's texts

@@ -20,8 +20,15 @@ import yaml
 
 from learning_platform.input import unsafe_text
 from lessons.errors import BundleError
-from lessons.flashcards.forms import MAX_BACK, MAX_FRONT
-from lessons.limits import MAX_BODY, MAX_SUMMARY
+from lessons.limits import (
+    MAX_BACK,
+    MAX_BODY,
+    MAX_EXPLANATION,
+    MAX_FRONT,
+    MAX_OPTION,
+    MAX_QUESTION,
+    MAX_SUMMARY,
+)
 from lessons.markdown import render_markdown
 from lessons.models import (
     Flashcard,
@@ -33,7 +40,6 @@ from lessons.models import (
     ResourceKind,
 )
 from lessons.podcast.files import PodcastSpec, podcast_read, podcast_write
-from lessons.quizzes.forms import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
 
 MANIFEST = "path.yaml"
 LESSON_DIR = "lessons"

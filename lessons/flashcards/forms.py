@@ -5,9 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lessons.fields import text_field
+from lessons.limits import MAX_BACK, MAX_FRONT
 from lessons.models import Rating, StudyPreference
-
-MAX_FRONT, MAX_BACK = 1000, 2000  # as the bundle's cards.yaml allows
 
 
 class ReviewForm(forms.Form):

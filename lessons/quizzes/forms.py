@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lessons.fields import text_field
+from lessons.limits import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
 from lessons.models import QuestionKind
 
-MAX_QUESTION, MAX_EXPLANATION, MAX_OPTION = 1000, 3000, 500  # as quiz.yaml allows
 OPTION_ROWS = 6
 
 
