@@ -178,3 +178,75 @@ def text_split(text: str, val_fraction: float = 0.1) -> tuple[str, str]:
     """Train on the first 90 % of the characters, hold out the last 10 %."""
     cut = int(len(text) * (1 - val_fraction))
     return text[:cut], text[cut:]
+
+
+# ----------------------------------------------------------------------------- 28x28 digits
+
+DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+MNIST_FILE = DATASETS_DIR / "mnist_5k.csv.gz"
+N28_TRAIN, N28_VAL, N28_TEST = 4000, 500, 500  # stratified: 400 / 50 / 50 per class
+PIXEL_LEVELS_28 = 256  # MNIST pixels take the integer values 0..255
+
+
+@lru_cache(maxsize=1)
+def digits28_split() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{"train"|"val"|"test": (X uint8 (n, 28, 28) in 0..255, y int64 (n,))}, always the
+    same: the 5,000 MNIST digits shipped in datasets/ (500 per class), split 4000 / 500 /
+    500 stratified by class with seed 0, as the 8x8 digits are."""
+    from sklearn.model_selection import train_test_split
+
+    table = np.loadtxt(MNIST_FILE, delimiter=",", dtype=np.int64)
+    X, y = table[:, :784].reshape(-1, 28, 28).astype(np.uint8), table[:, 784]
+    X_train, X_rest, y_train, y_rest = train_test_split(
+        X, y, train_size=N28_TRAIN, stratify=y, random_state=SPLIT_SEED
+    )
+    X_val, X_test, y_val, y_test = train_test_split(
+        X_rest, y_rest, train_size=N28_VAL, stratify=y_rest, random_state=SPLIT_SEED
+    )
+    return {"train": (X_train, y_train), "val": (X_val, y_val), "test": (X_test, y_test)}
+
+
+def digits28_tensor(split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pixels as float32 (n, 1, 28, 28) in [0, 1] and labels int64 (n,) as tensors."""
+    X, y = digits28_split()[split]
+    return torch.from_numpy(X.astype(np.float32) / 255.0)[:, None], torch.from_numpy(y.copy())
+
+
+def dequantize28(x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Uniform dequantization for likelihood models, the same for every family: a pixel
+    level k ∈ {0..255} becomes (k + u) / 256 with u ~ U[0, 1), so a density on [0, 1]
+    gives a lower bound on the discrete log-likelihood (Theis et al. 2016). ``x`` is in
+    [0, 1] as ``digits28_tensor`` returns it."""
+    k = torch.round(x * 255.0)
+    u = torch.rand(x.shape, generator=generator, device=x.device)
+    return (k + u) / 256.0
+
+
+# ----------------------------------------------------------------------------- names
+
+NAME_FILES = ("names-dist.female.first.gz", "names-dist.male.first.gz", "names-dist.all.last.gz")
+NAMES_VAL_FRACTION = 0.1
+
+
+@lru_cache(maxsize=1)
+def names_list() -> list[str]:
+    """The 1990 US Census first names (female, male) and surnames, lower-cased, each
+    once, sorted: about 94,000 names of the letters a–z (no apostrophes or spaces)."""
+    import gzip
+
+    seen = set()
+    for name in NAME_FILES:
+        with gzip.open(DATASETS_DIR / name, "rt", encoding="ascii") as f:
+            for line in f:
+                word = line.split()[0].lower() if line.strip() else ""
+                if word.isalpha():
+                    seen.add(word)
+    return sorted(seen)
+
+
+def names_split() -> dict[str, list[str]]:
+    """{"train"|"val": names}: a seeded shuffle, the last 10 % held out."""
+    names = names_list()
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(names))
+    cut = int(len(names) * (1 - NAMES_VAL_FRACTION))
+    return {"train": [names[i] for i in order[:cut]], "val": [names[i] for i in order[cut:]]}
