@@ -120,16 +120,25 @@ REGISTRY = {
     },
 }
 
+# checkpoints built from other classes than their family's default (the 28x28 showcases)
+CHECKPOINT_CLASSES = {
+    "gan-digits28": (gan.DCGAN, gan.DCGANConfig),
+    "flow-digits28": (flow.MultiScaleFlow, flow.MultiScaleFlowConfig),
+}
+
 _MODELS: dict[str, tuple[torch.nn.Module, dict]] = {}
 
 
-def _loader(family: str, dev: torch.device):
-    model_cls, config_cls = REGISTRY[family]["classes"]
+def model_classes(name: str) -> tuple[type, type]:
+    """(model class, config class) that checkpoint ``name`` is built from."""
+    return CHECKPOINT_CLASSES.get(name) or REGISTRY[name.split("-")[0]]["classes"]
 
+
+def _loader(family: str, dev: torch.device):
     def load(name: str):
         key = f"{name}@{dev}"
         if key not in _MODELS:
-            _MODELS[key] = store.load(name, model_cls, config_cls, dev=dev)
+            _MODELS[key] = store.load(name, *model_classes(name), dev=dev)
         return _MODELS[key]
 
     return load

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import time
 from dataclasses import replace
 
@@ -112,6 +113,39 @@ TARGETS = {
         diffusion.DiffusionConfig(hidden=512, n_blocks=3, augment=0.8, p_uncond=0.3),
         dict(steps=18000, batch_size=128, lr=1e-3),
     ),
+    # 28x28 digits and names: the showcase models (see _train_28)
+    "gan-digits28": (
+        "gan",
+        "digits28",
+        gan.DCGANConfig(latent_dim=64, channels=64, r1_gamma=10.0, lr=2e-4, batch_size=64),
+        dict(steps=6000),
+    ),
+    "flow-digits28": (
+        "flow",
+        "digits28",
+        flow.MultiScaleFlowConfig(hidden=64, n_scales=2, n_couplings=3, n_final=4),
+        dict(steps=4000, batch_size=64, lr=1e-3, val_every=500, weight_decay=1e-4),
+    ),
+    "autoregressive-digits28": (
+        "autoregressive",
+        "digits28",
+        ar.GPTConfig(vocab_size=257, block_size=784, n_layer=3, n_head=4, n_embd=64),
+        dict(steps=3000, batch_size=16, lr=2e-3, val_every=500),
+    ),
+    "autoregressive-names": (
+        "autoregressive",
+        "names",
+        ar.GPTConfig(
+            vocab_size=27,
+            block_size=14,  # the start token + the longest name, 13 letters
+            n_layer=4,
+            n_head=4,
+            n_embd=128,
+            dropout=0.1,
+            chars=ar.NAME_END + "abcdefghijklmnopqrstuvwxyz",
+        ),
+        dict(steps=8000, batch_size=64, lr=2e-3, val_every=500, weight_decay=0.01),
+    ),
 }
 
 
@@ -198,6 +232,9 @@ def train(
     dev = store.device()
     extra: dict = {}
     val_every = hp.get("val_every", 0)
+    if dataset in ("digits28", "names"):
+        model, history = _train_28(name, config, hp, steps, g, dev, show)
+        return model, history, extra
     if family == "autoregressive":
         if dataset == "text":
             corpus = text if text is not None else data.text_corpus()
@@ -290,10 +327,67 @@ def train(
     return model, history, extra
 
 
+def _train_28(name: str, config, hp: dict, steps: int, g: torch.Generator, dev, show: bool):
+    """The 28x28 digit models and the names Transformer. Likelihood models keep the
+    weights of their best validation score (early stopping); the GAN keeps its last.
+    Validation uses fixed slices and fixed dequantization noise, so scores compare."""
+    val_every = hp.get("val_every", 0)
+    gd = torch.Generator(device=dev).manual_seed(int(torch.randint(2**31, (1,), generator=g)))
+    if name == "gan-digits28":
+        return _train_gan(config, "digits28", steps, g, dev, name, show)
+    if name == "autoregressive-names":
+        split = data.names_split()
+        inp, tgt = ar.names_tokens(split["train"], config.chars, config.block_size)
+        inp, tgt = inp.to(dev), tgt.to(dev)
+        tune = ar_names_heldout()["tune"]
+        model = ar.GPT(config).to(dev)
+
+        def loss_fn(i):
+            ix = torch.randint(len(inp), (hp["batch_size"],), generator=g).to(dev)
+            return ar.loss(model, inp[ix], tgt[ix])
+
+        val_fn = lambda: ar.names_nll(model, tune)  # noqa: E731
+    else:
+        X = data.digits28_tensor("train")[0].to(dev)
+        Xv = data.digits28_tensor("val")[0][:VAL28].to(dev)
+        batch = batches(X, hp["batch_size"], g)
+        if name == "flow-digits28":
+            model = flow.MultiScaleFlow(config).to(dev)
+            yv = data.dequantize28(Xv, torch.Generator(device=dev).manual_seed(0))
+
+            def loss_fn(i):
+                return -model.log_prob(data.dequantize28(batch().to(dev), gd)).mean()
+
+            val_fn = lambda: float(flow.bits_per_dim(model.log_prob(yv)).mean())  # noqa: E731
+        else:  # autoregressive-digits28: 784 pixel tokens, exact likelihood
+            model = ar.GPT(config).to(dev)
+            xv = ar.pixels_tokens(Xv)
+
+            def loss_fn(i):
+                return ar.loss(model, *ar.pixels_inputs(ar.pixels_tokens(batch().to(dev))))
+
+            val_fn = lambda: ar.pixels_bits_per_dim(model, xv)  # noqa: E731
+    return model, _fit(model, loss_fn, steps, hp, 0, name, val_fn, val_every, show)
+
+
+VAL28 = 200  # validation digits scored during training (of 500), to keep it cheap
+
+
+def ar_names_heldout() -> dict[str, list[str]]:
+    """The held-out names split in two halves: "tune" chooses the Transformer's best
+    weights and the n-grams' add-k; "test" reports them both."""
+    val = data.names_split()["val"]
+    half = len(val) // 2
+    return {"tune": val[:half], "test": val[half:]}
+
+
 def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     """Alternate one D step and one G step; Adam(β1 = 0.5), lr decayed linearly to 0."""
-    model = gan.GAN(config).to(dev)
-    if dataset == "digits":
+    model = (gan.DCGAN if dataset == "digits28" else gan.GAN)(config).to(dev)
+    if dataset == "digits28":
+        X = data.digits28_tensor("train")[0].to(dev)
+        real_batch = lambda: X[torch.randint(len(X), (config.batch_size,), generator=g).to(dev)]  # noqa: E731
+    elif dataset == "digits":
         X = (data.digits_tensor("train")[0].float() / 16).to(dev)
         real_batch = lambda: X[torch.randint(len(X), (config.batch_size,), generator=g)]  # noqa: E731
     else:
@@ -314,7 +408,9 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if i % 50 == 0:
             bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}")
     model.eval()
-    if config.drs_d_steps > 0:  # a fresh generator: fitting the critic is independent of training
+    if (
+        getattr(config, "drs_d_steps", 0) > 0
+    ):  # a fresh generator: fitting the critic is independent of training
         g_drs = torch.Generator().manual_seed(12345)
         if dataset != "digits":
             draw = data.TOY_SAMPLERS[dataset]
@@ -337,6 +433,16 @@ def slice_metrics(name: str, model, text: str | None = None) -> dict:
     dev = next(model.parameters()).device
     g = lambda: torch.Generator(device=dev).manual_seed(0)  # noqa: E731
     X = data.digits_tensor("test")[0][:64].to(dev)
+    if name.endswith("digits28"):
+        X28 = data.digits28_tensor("test")[0][:16].to(dev)
+        if name == "autoregressive-digits28":
+            return {"test16_bpd": ar.pixels_bits_per_dim(model, ar.pixels_tokens(X28))}
+        if name == "flow-digits28":
+            y = data.dequantize28(X28, g())
+            return {"test16_bpd": float(flow.bits_per_dim(model.log_prob(y)).mean())}
+        return {"mean_pixel_256": float(gan.sample(model, 256, g()).mean())}
+    if name == "autoregressive-names":
+        return {"test500_nats_per_char": ar.names_nll(model, ar_names_heldout()["test"][:500])}
     if name == "autoregressive-digits":
         return {"test64_nll": float(-ar.digits_log_likelihood(model, X).mean())}
     if name == "autoregressive-text":
@@ -379,12 +485,21 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="override the default steps")
     p.add_argument("--out", default=None, help="checkpoint folder (default: shipped)")
     p.add_argument(
+        "--device",
+        choices=["cpu", "cuda"],
+        default=None,
+        help="train here (default: CUDA when present, else CPU, as sampling does)",
+    )
+    p.add_argument(
         "--metrics-only",
         action="store_true",
         help="write only <name>-seed<S>.json (a report over training seeds), no weights",
     )
     a = p.parse_args(argv)
     from pathlib import Path
+
+    if a.device:
+        os.environ["GENERATORS_DEVICE"] = a.device
 
     out = Path(a.out) if a.out else None
     if a.family == "classifier":
