@@ -144,7 +144,7 @@ TARGETS = {
             dropout=0.1,
             chars=ar.NAME_END + "abcdefghijklmnopqrstuvwxyz",
         ),
-        dict(steps=8000, batch_size=64, lr=2e-3, val_every=500, weight_decay=0.01),
+        dict(steps=12000, batch_size=128, lr=2e-3, val_every=500, weight_decay=0.01),
     ),
 }
 
