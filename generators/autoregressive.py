@@ -267,7 +267,9 @@ def sample_names(model: GPT, n: int, prompt: str = "", generator=None, progress=
     idx, cands = generate(
         model, start.repeat(n, 1), steps, generator=generator, progress=progress, **opts
     )
-    names = [prompt + rest for rest in _cut_names(model, idx[:, start.size(1) :])]
+    # a name that never took END is cut where the block ends (13 letters, the longest)
+    longest = model.config.block_size - 1
+    names = [(prompt + rest)[:longest] for rest in _cut_names(model, idx[:, start.size(1) :])]
     first = len(names[0]) - len(prompt) + 1  # its letters and its END
     return names, cands[:first]
 

@@ -36,6 +36,15 @@ DEMOS = [
     ("flow", {"dataset": "digits", "n": 16}),
     ("diffusion", {"sampler": "ddim", "num_inference_steps": 50}),
     ("diffusion", {"sampler": "ddim", "num_inference_steps": 50, "digit": 7}),  # guided
+    # the Lab's defaults for the 28x28 digits and the names (the 784-step pixel
+    # Transformer is bounded by n ≤ 16; a beam over names by beam_width ≤ 8)
+    ("autoregressive", {"dataset": "names", "n": 16, "num_candidates": 5}),
+    ("autoregressive", {"dataset": "names", "strategy": "beam", "beam_width": 8}),
+    ("autoregressive", {"dataset": "digits28", "n": 16}),
+    ("gan", {"dataset": "digits28", "n": 16}),
+    ("gan", {"dataset": "digits28", "n": 64}),
+    ("flow", {"dataset": "digits28", "n": 16}),
+    ("flow", {"dataset": "digits28", "n": 64}),
 ]
 STEPS = [10, 20, 50, 100, 1000]
 

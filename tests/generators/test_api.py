@@ -17,7 +17,9 @@ def _plain(result):
 
 
 def test_text_sample_is_a_string_with_candidates_and_timing():
-    r = generators.sample("autoregressive", seed=1, max_new_tokens=30, num_candidates=3)
+    r = generators.sample(
+        "autoregressive", dataset="text", seed=1, max_new_tokens=30, num_candidates=3
+    )
     assert isinstance(r["text"], str) and len(r["text"]) == 30
     assert len(r["candidates"]) == 30 and len(r["candidates"][0]) <= 3
     assert r["device"] in ("cpu", "cuda") and r["seconds"] > 0 and r["seed"] == 1
@@ -25,28 +27,32 @@ def test_text_sample_is_a_string_with_candidates_and_timing():
 
 
 def test_same_seed_same_text_different_seed_different_text():
-    a = generators.sample("autoregressive", seed=7, max_new_tokens=40)["text"]
-    b = generators.sample("autoregressive", seed=7, max_new_tokens=40)["text"]
-    c = generators.sample("autoregressive", seed=8, max_new_tokens=40)["text"]
+    a = generators.sample("autoregressive", dataset="text", seed=7, max_new_tokens=40)["text"]
+    b = generators.sample("autoregressive", dataset="text", seed=7, max_new_tokens=40)["text"]
+    c = generators.sample("autoregressive", dataset="text", seed=8, max_new_tokens=40)["text"]
     assert a == b and a != c
 
 
 def test_text_strategies_greedy_top_k_top_p_and_beam():
-    g = generators.sample("autoregressive", strategy="greedy", max_new_tokens=20)
+    g = generators.sample("autoregressive", dataset="text", strategy="greedy", max_new_tokens=20)
     assert (
         g["text"]
-        == generators.sample("autoregressive", strategy="greedy", max_new_tokens=20, seed=99)[
-            "text"
-        ]
+        == generators.sample(
+            "autoregressive", dataset="text", strategy="greedy", max_new_tokens=20, seed=99
+        )["text"]
     )
-    generators.sample("autoregressive", top_k=5, top_p=0.9, temperature=0.7, max_new_tokens=20)
-    b = generators.sample("autoregressive", strategy="beam", beam_width=3, max_new_tokens=15)
+    generators.sample(
+        "autoregressive", dataset="text", top_k=5, top_p=0.9, temperature=0.7, max_new_tokens=20
+    )
+    b = generators.sample(
+        "autoregressive", dataset="text", strategy="beam", beam_width=3, max_new_tokens=15
+    )
     assert len(b["beams"]) == 3 and b["text"] == b["beams"][0]["text"]
 
 
 def test_prompt_with_unknown_characters_is_rejected_clearly():
     with pytest.raises(ParameterError) as e:
-        generators.sample("autoregressive", prompt="snow ☃ man")
+        generators.sample("autoregressive", dataset="text", prompt="snow ☃ man")
     assert e.value.field == "prompt" and "☃" in str(e.value)
 
 
@@ -141,3 +147,47 @@ def test_device_is_chosen_by_the_machine_and_can_be_pinned_to_the_cpu(monkeypatc
         monkeypatch.setenv("GENERATORS_DEVICE", "cuda")
         with pytest.raises(RuntimeError, match="no CUDA device"):
             store.device()
+
+
+def test_names_are_sampled_whole_with_the_prompt_and_marked_new_or_known():
+    r = generators.sample("autoregressive", seed=2, prompt="Ma", n=6, num_candidates=3)
+    assert r["params"]["dataset"] == "names" and len(r["names"]) == len(r["new"]) == 6
+    assert all(name.startswith("ma") and name.isalpha() for name in r["names"])
+    # the candidates line up with the first name's letters after the prompt and its end
+    assert len(r["candidates"]) == len(r["text"]) == len(r["names"][0]) - 2 + 1
+    same = generators.sample("autoregressive", seed=2, prompt="Ma", n=6, num_candidates=3)
+    assert same["names"] == r["names"]
+
+
+def test_names_beam_search_returns_whole_names_best_first():
+    r = generators.sample("autoregressive", strategy="beam", beam_width=3, prompt="jo")
+    scores = [b["log_prob"] for b in r["beams"]]
+    assert len(r["names"]) == 3 and scores == sorted(scores, reverse=True)
+    assert all(name.startswith("jo") for name in r["names"])
+
+
+def test_name_prompt_takes_letters_only():
+    with pytest.raises(ParameterError) as e:
+        generators.sample("autoregressive", prompt="an-ne")
+    assert e.value.field == "prompt" and "-" in str(e.value)
+
+
+@pytest.mark.parametrize("family", ["gan", "flow"])
+def test_28x28_digits_of_the_gan_and_the_flow(family):
+    r = generators.sample(family, dataset="digits28", n=5, seed=4)
+    assert r["images"].shape == (5, 28, 28)
+    assert 0 <= r["images"].min() <= r["images"].max() <= 1
+    again = generators.sample(family, dataset="digits28", n=5, seed=4)
+    assert np.array_equal(again["images"], r["images"])
+
+
+def test_pixel_transformer_draws_28x28_digits_with_progress_and_exact_likelihood():
+    seen = []
+    r = generators.sample(
+        "autoregressive", dataset="digits28", n=2, seed=5, progress=lambda s, t: seen.append(t)
+    )
+    assert r["images"].shape == (2, 28, 28) and (r["log_likelihood"] < 0).all()
+    assert len(seen) == 784 and set(seen) == {784}
+    with pytest.raises(ParameterError) as e:
+        generators.sample("autoregressive", dataset="digits28", n=17)
+    assert e.value.field == "n"
