@@ -394,6 +394,14 @@ PARAMS = [
         choices=("moons", "ring", "digits28", "digits"),
     ),
     Param("n", "int", 1000, "How many samples (at most 64 for digits).", 1, 2500),
+    Param(
+        "temperature",
+        "float",
+        1.0,
+        "Scale of the noise z ~ N(0, T²I): below 1 draws likelier, tidier samples (Glow).",
+        0.0,
+        1.5,
+    ),
     Param("density", "bool", False, "Also return log p on a grid, for a heat-map (toys)."),
     Param("grid_size", "int", 100, "Heat-map resolution per side.", 10, 200),
     Param(
@@ -416,11 +424,11 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
         )
     model, meta = load(f"flow-{ds}")
     if ds == "digits28":
-        z = torch.randn(p["n"], N_PIXELS, generator=generator, device=dev)
+        z = p["temperature"] * torch.randn(p["n"], N_PIXELS, generator=generator, device=dev)
         if progress:
             progress(1, 1)
         return {"images": model.inverse(z).reshape(-1, 28, 28).cpu().numpy()}
-    z = torch.randn(p["n"], model.config.dim, generator=generator, device=dev)
+    z = p["temperature"] * torch.randn(p["n"], model.config.dim, generator=generator, device=dev)
     x = model.inverse(z)
     out: dict = {}
     if ds == "digits":
