@@ -7,11 +7,13 @@ showcase its lesson needs:
 =============== ======================== =============================================
 family          datasets                 what it shows
 =============== ======================== =============================================
-autoregressive  text, digits             decoder-only Transformer with KV cache; greedy,
-                                         temperature, top-k, top-p, beam search
+autoregressive  names, text, digits28,    decoder-only Transformer with KV cache; greedy,
+                digits                   temperature, top-k, top-p, beam search
 vae             digits                   ELBO, 2-D latent plane, interpolation
-gan             ring, grid, digits       mode collapse benchmarks, R1 + DRS
-flow            moons, ring, digits      RealNVP/Glow, exact log-likelihood, density map
+gan             ring, grid, digits28,    mode collapse benchmarks, R1 + DRS; DCGAN
+                digits
+flow            moons, ring, digits28,   RealNVP/Glow, exact log-likelihood, density map;
+                digits                   multi-scale RealNVP at 28x28
 diffusion       digits                   DDPM/DDIM, classifier-free guidance, frames
 =============== ======================== =============================================
 
@@ -90,7 +92,7 @@ __all__ = [
 REGISTRY = {
     "autoregressive": {
         "title": "Autoregressive Transformer",
-        "datasets": ["text", "digits"],
+        "datasets": ["names", "text", "digits28", "digits"],
         "module": autoregressive,
         "classes": (autoregressive.GPT, autoregressive.GPTConfig),
     },
@@ -102,13 +104,13 @@ REGISTRY = {
     },
     "gan": {
         "title": "Generative adversarial network",
-        "datasets": ["ring", "grid", "digits"],
+        "datasets": ["ring", "grid", "digits28", "digits"],
         "module": gan,
         "classes": (gan.GAN, gan.GANConfig),
     },
     "flow": {
         "title": "Normalizing flow (RealNVP)",
-        "datasets": ["moons", "ring", "digits"],
+        "datasets": ["moons", "ring", "digits28", "digits"],
         "module": flow,
         "classes": (flow.RealNVP, flow.FlowConfig),
     },
@@ -120,25 +122,28 @@ REGISTRY = {
     },
 }
 
-# checkpoints built from other classes than their family's default (the 28x28 showcases)
-CHECKPOINT_CLASSES = {
-    "gan-digits28": (gan.DCGAN, gan.DCGANConfig),
-    "flow-digits28": (flow.MultiScaleFlow, flow.MultiScaleFlowConfig),
-}
-
 _MODELS: dict[str, tuple[torch.nn.Module, dict]] = {}
 
 
-def model_classes(name: str) -> tuple[type, type]:
-    """(model class, config class) that checkpoint ``name`` is built from."""
-    return CHECKPOINT_CLASSES.get(name) or REGISTRY[name.split("-")[0]]["classes"]
+def _classes(name: str) -> tuple:
+    """(model class, config class) that rebuild checkpoint ``name``: the family's own
+    list where it has one (a family may ship models of several shapes), else the
+    family's classes."""
+    for spec in REGISTRY.values():
+        known = getattr(spec["module"], "CHECKPOINTS", {})
+        if name in known:
+            return known[name]
+    return REGISTRY[name.split("-")[0]]["classes"]
 
 
 def _loader(family: str, dev: torch.device):
+    """load(checkpoint name) → (model, meta), once per process and device; a family's
+    demo may load another family's checkpoint (latent diffusion decodes with the VAE)."""
+
     def load(name: str):
         key = f"{name}@{dev}"
         if key not in _MODELS:
-            _MODELS[key] = store.load(name, *model_classes(name), dev=dev)
+            _MODELS[key] = store.load(name, *_classes(name), dev=dev)
         return _MODELS[key]
 
     return load

@@ -385,6 +385,8 @@ def bits_per_dim(log_p: torch.Tensor, dims: int = 784, levels: int = 256) -> tor
 
 EXTENTS = {"moons": [-1.5, 2.5, -1.0, 1.5], "ring": [-1.5, 1.5, -1.5, 1.5]}
 
+CHECKPOINTS = {"flow-digits28": (MultiScaleFlow, MultiScaleFlowConfig)}  # the others: RealNVP
+
 PARAMS = [
     Param(
         "dataset",

@@ -307,6 +307,8 @@ def mode_metrics(x: np.ndarray, modes: np.ndarray, sd: float) -> dict:
 
 # ----------------------------------------------------------------------------- site API
 
+CHECKPOINTS = {"gan-digits28": (DCGAN, DCGANConfig)}  # the other checkpoints are GANs
+
 PARAMS = [
     Param(
         "dataset",

@@ -24,7 +24,7 @@ def test_every_target_has_a_shipped_checkpoint_and_all_are_small():
 def test_checkpoint_reproduces_its_recorded_slice_metrics(name):
     meta = store.read_meta(name)
     assert {"config", "version", "seed", "train_seconds", "command"} <= set(meta)
-    model, _ = store.load(name, *generators.model_classes(name), dev=torch.device("cpu"))
+    model, _ = store.load(name, *generators._classes(name), dev=torch.device("cpu"))
     recorded = meta["slice_metrics"]
     text = recorded.get("heldout_slice")
     now = train.slice_metrics(name, model, text=text)
