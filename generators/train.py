@@ -232,7 +232,7 @@ def train(
     dev = store.device()
     extra: dict = {}
     val_every = hp.get("val_every", 0)
-    if dataset in ("digits28", "names"):
+    if name in SHOWCASE_28:
         model, history = _train_28(name, config, hp, steps, g, dev, show)
         return model, history, extra
     if family == "autoregressive":
@@ -370,6 +370,7 @@ def _train_28(name: str, config, hp: dict, steps: int, g: torch.Generator, dev, 
     return model, _fit(model, loss_fn, steps, hp, 0, name, val_fn, val_every, show)
 
 
+SHOWCASE_28 = ("gan-digits28", "flow-digits28", "autoregressive-digits28", "autoregressive-names")
 VAL28 = 200  # validation digits scored during training (of 500), to keep it cheap
 
 
@@ -433,13 +434,13 @@ def slice_metrics(name: str, model, text: str | None = None) -> dict:
     dev = next(model.parameters()).device
     g = lambda: torch.Generator(device=dev).manual_seed(0)  # noqa: E731
     X = data.digits_tensor("test")[0][:64].to(dev)
-    if name.endswith("digits28"):
-        X28 = data.digits28_tensor("test")[0][:16].to(dev)
-        if name == "autoregressive-digits28":
-            return {"test16_bpd": ar.pixels_bits_per_dim(model, ar.pixels_tokens(X28))}
-        if name == "flow-digits28":
-            y = data.dequantize28(X28, g())
-            return {"test16_bpd": float(flow.bits_per_dim(model.log_prob(y)).mean())}
+    X28 = data.digits28_tensor("test")[0][:16].to(dev)
+    if name == "autoregressive-digits28":
+        return {"test16_bpd": ar.pixels_bits_per_dim(model, ar.pixels_tokens(X28))}
+    if name == "flow-digits28":
+        y = data.dequantize28(X28, g())
+        return {"test16_bpd": float(flow.bits_per_dim(model.log_prob(y)).mean())}
+    if name == "gan-digits28":
         return {"mean_pixel_256": float(gan.sample(model, 256, g()).mean())}
     if name == "autoregressive-names":
         return {"test500_nats_per_char": ar.names_nll(model, ar_names_heldout()["test"][:500])}
