@@ -486,21 +486,19 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=None, help="override the default steps")
     p.add_argument("--out", default=None, help="checkpoint folder (default: shipped)")
     p.add_argument(
-        "--device",
-        choices=["cpu", "cuda"],
-        default=None,
-        help="train here (default: CUDA when present, else CPU, as sampling does)",
-    )
-    p.add_argument(
         "--metrics-only",
         action="store_true",
         help="write only <name>-seed<S>.json (a report over training seeds), no weights",
     )
+    p.add_argument(
+        "--device", choices=["cpu", "cuda"], default=None, help="default: CUDA when present"
+    )
     a = p.parse_args(argv)
     from pathlib import Path
 
-    if a.device:
+    if a.device:  # store.device() reads it, as sampling does
         os.environ["GENERATORS_DEVICE"] = a.device
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
 
     out = Path(a.out) if a.out else None
     if a.family == "classifier":
@@ -520,6 +518,8 @@ def main(argv=None):
     command = f"python -m generators.train {a.family} --dataset {dataset} --seed {a.seed}"
     if a.steps:
         command += f" --steps {a.steps}"
+    if a.device:
+        command += f" --device {a.device}"
     losses = [h if isinstance(h, float) else h[0] for h in history]
     every = max(1, len(losses) // 50)
     meta = {
