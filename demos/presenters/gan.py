@@ -31,6 +31,9 @@ class GANPresenter(Presenter):
         return fig
 
     def quality_lines(self, evaluation: dict, params: dict) -> list[tuple[str, str]]:
+        d28 = evaluation.get("digits28", {}).get("models", {}).get("gan-digits28")
+        if params.get("dataset") == "digits28" and d28:
+            return [("Digit classes drawn", f"{d28['classes_covered']} of 10 (by our classifier)")]
         toy = evaluation.get("toys", {}).get(f"gan-{params.get('dataset', 'digits')}")
         if toy is None:
             return []
