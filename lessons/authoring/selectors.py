@@ -58,6 +58,6 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 width=f.width,
                 height=f.height,
             )
-            for f in path.figures.all()
+            for f in sorted(path.figures.all(), key=lambda f: f.name)  # as bundle_read
         ],
     )
