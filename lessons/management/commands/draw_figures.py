@@ -41,9 +41,7 @@ class Command(BaseCommand):
         if only and not written:
             raise CommandError(f"No figure's file name contains '{only}'.")
         for path in written:
-            self.stdout.write(
-                f"{path.relative_to(settings.BASE_DIR)} ({path.stat().st_size} bytes)"
-            )
+            self.stdout.write(f"{path} ({path.stat().st_size} bytes)")
         drawn = {figure_file for fig in registry.load() for figure_file in fig.files}
         stray = sorted(p.name for p in folder.glob("*") if p.name not in drawn)
         if stray:
