@@ -18,7 +18,20 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "static" / "demos" / "samples"
 COMPARED = sorted(presenters(), key=lambda p: not p.likelihood)
 MODELS = [(m.key, m.title, m.checkpoint, p.family) for p in COMPARED for m in p.compare_models]
 # The parameters that draw 16 digits from each checkpoint (manage.py demo_samples).
-SAMPLE_PARAMS = {m.checkpoint: m.sample_params for p in COMPARED for m in p.compare_models}
+# A row without sample_params has no grid of its own (it shares its checkpoint with one
+# that has).
+SAMPLE_PARAMS = {
+    m.checkpoint: m.sample_params
+    for p in COMPARED
+    for m in p.compare_models
+    if m.sample_params is not None
+}
+GRIDS = [
+    (m.title, m.checkpoint, p.family)
+    for p in COMPARED
+    for m in p.compare_models
+    if m.sample_params is not None
+]
 
 COLUMNS = [
     (
@@ -47,10 +60,11 @@ COLUMNS = [
     (
         _("Train ÷ test"),
         _(
-            "A sample's distance to the nearest of 447 training digits divided by its "
-            "distance to the nearest of the 447 test digits. A model that learned digits "
-            "in general sits as near both (real unseen digits score 0.99); below 1 it "
-            "leans toward the digits it trained on: memorization."
+            "A ratio of medians: the samples' median distance to the nearest of 447 "
+            "training digits, divided by their median distance to the nearest of the 447 "
+            "test digits. A model that learned digits in general sits as near both (real "
+            "unseen digits score 0.99); below 1 it leans toward the digits it trained on: "
+            "memorization."
         ),
     ),
     (
@@ -84,6 +98,8 @@ def compare_context() -> dict:
             {
                 "title": title,
                 "family": family,
+                # how the evaluation drew the samples it scored, e.g. guidance and labels
+                "sampler": d.get("sampler", ""),
                 "measured": bool(d),
                 "nll": d.get("nll"),
                 "nll_kind": d.get("nll_kind", ""),
@@ -97,7 +113,7 @@ def compare_context() -> dict:
         )
     grids = [
         {"title": title, "family": family, "image": f"demos/samples/{checkpoint}.png"}
-        for key, title, checkpoint, family in MODELS
+        for title, checkpoint, family in GRIDS
         if (SAMPLES_DIR / f"{checkpoint}.png").exists()
     ]
     extras = {}
