@@ -52,7 +52,7 @@ def test_new_learner_studies_three_cards_by_keyboard_then_takes_the_quiz(
     page.goto(live_server.url + first_path.get_absolute_url())
     page.get_by_role("link", name=re.compile("Quiz")).click()
     page.get_by_role("button", name="Start the quiz").click()
-    for number in range(1, 13):
+    for number in range(1, 17):
         page.get_by_text(f"Question {number} of 16").wait_for()
         page.locator("#quiz-step label.option").first.click()
         page.get_by_role("button", name="Check answer").click()
