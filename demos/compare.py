@@ -17,21 +17,13 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "static" / "demos" / "samples"
 # (key in evaluation.json "digits", what the page calls it, checkpoint, Lab family)
 COMPARED = sorted(presenters(), key=lambda p: not p.likelihood)
 MODELS = [(m.key, m.title, m.checkpoint, p.family) for p in COMPARED for m in p.compare_models]
-# The parameters that draw 16 digits from each checkpoint (manage.py demo_samples).
-# A row without sample_params has no grid of its own (it shares its checkpoint with one
-# that has).
-SAMPLE_PARAMS = {
-    m.checkpoint: m.sample_params
-    for p in COMPARED
-    for m in p.compare_models
-    if m.sample_params is not None
-}
-GRIDS = [
-    (m.title, m.checkpoint, p.family)
-    for p in COMPARED
-    for m in p.compare_models
-    if m.sample_params is not None
-]
+# The rows whose own 16 digits are drawn and timed (manage.py demo_samples), with the
+# parameters that draw them; a row without sample_params shares its checkpoint with one
+# that has them, so it has no grid or time of its own.
+DRAWN = [(m, p.family) for p in COMPARED for m in p.compare_models if m.sample_params is not None]
+SAMPLE_PARAMS = {m.checkpoint: m.sample_params for m, _family in DRAWN}
+GRIDS = [(m.title, m.checkpoint, family) for m, family in DRAWN]
+DRAWN_KEYS = {m.key for m, _family in DRAWN}
 
 COLUMNS = [
     (
@@ -106,7 +98,8 @@ def compare_context() -> dict:
                 "fid": d.get("fid"),
                 "copy_ratio": d.get("copy_ratio"),
                 "train_test_ratio": d.get("train_test_ratio"),
-                "milliseconds": _ms(timings.get(checkpoint)),
+                # a row without its own draw would show another row's time
+                "milliseconds": _ms(timings.get(checkpoint)) if key in DRAWN_KEYS else None,
                 "parameters": _thousands(selectors.checkpoint_parameters(checkpoint)),
                 "train_seconds": meta.get("train_seconds"),
             }

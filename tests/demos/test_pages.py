@@ -353,6 +353,10 @@ def test_compare_page_labels_the_class_conditional_diffusion_row(client, monkeyp
     grids = [title for title, checkpoint, _ in compare.GRIDS if checkpoint == "diffusion-digits"]
     assert [str(t) for t in grids] == ["Diffusion, unconditional"]
     assert compare.SAMPLE_PARAMS["diffusion-digits"]["guidance_scale"] == 1.0
+    monkeypatch.setattr(compare, "_timings", lambda: {"diffusion-digits": 0.0761})
+    rows = {r["title"]: r for r in compare.compare_context()["rows"]}
+    assert rows["Diffusion, unconditional"]["milliseconds"] == "76.1"
+    assert rows["Diffusion, class-conditional"]["milliseconds"] is None  # not its own draw
 
 
 @pytest.mark.parametrize(
