@@ -4,12 +4,20 @@ from lessons.models import LearningPath
 from lessons.podcast.selectors import episode_of, episode_spec
 from lessons.reading.selectors import LessonNode, lesson_tree
 
-from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
+from .bundle import (
+    CardSpec,
+    GlossarySpec,
+    LessonSpec,
+    OptionSpec,
+    PathBundle,
+    QuestionSpec,
+    ResourceSpec,
+)
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
-    """A path as the bundle `bundle_write` writes: six queries (lessons, resources, the
-    podcast episode, cards, questions, options)."""
+    """A path as the bundle `bundle_write` writes: seven queries (lessons, resources, the
+    podcast episode, cards, questions, options, glossary terms)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -48,4 +56,10 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
             for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
         podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
+        glossary=[
+            GlossarySpec(
+                term=t.term, aliases=list(t.aliases), definition=t.definition, lesson=t.lesson.slug
+            )
+            for t in path.glossary_terms.select_related("lesson")
+        ],
     )

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lessons.flashcards.services import cards_sync
+from lessons.glossary.services import glossary_copy, glossary_sync
 from lessons.markdown import render_markdown
 from lessons.media import media_atomic
 from lessons.models import (
@@ -97,6 +98,7 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
     changed |= episode_sync(path=path, spec=bundle.podcast)
     changed |= cards_sync(path=path, bundle=bundle)
     changed |= questions_sync(path=path, bundle=bundle)
+    changed |= glossary_sync(path=path, bundle=bundle)
     return path, changed
 
 
@@ -146,7 +148,7 @@ def _path_create(*, base: str, own: bool = False, **fields) -> LearningPath:
 @transaction.atomic
 def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
     """A deep, private copy of `path` owned by `owner`: the lesson tree with its bodies,
-    the resources, the flashcards and the quiz (questions and options). The podcast is
+    the resources, the flashcards, the quiz (questions and options) and the glossary. The podcast is
     linked, not copied (see `episode_of`). One transaction, one INSERT per tree level
     and per kind of row, so a failure leaves no half copy and a big path copies fast."""
     copy = _path_create(
@@ -219,6 +221,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
         for old, new in zip(questions, copies, strict=True)
         for o in old.options.all()
     )
+    glossary_copy(source=path, copy=copy, lesson_ids=new_ids)
     return copy
 
 

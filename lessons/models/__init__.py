@@ -9,6 +9,7 @@ from .flashcard import (
     SessionReview,
     StudyPreference,
 )
+from .glossary import GlossaryTerm, term_anchor
 from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
@@ -22,6 +23,7 @@ __all__ = [
     "CardState",
     "Episode",
     "Flashcard",
+    "GlossaryTerm",
     "LearningPath",
     "Lesson",
     "LessonCompletion",
@@ -36,5 +38,6 @@ __all__ = [
     "Review",
     "SessionReview",
     "StudyPreference",
+    "term_anchor",
     "Visibility",
 ]

@@ -1,6 +1,8 @@
 """One function view per screen: parse → selector/service → render. htmx requests get
 the named partial of the same template."""
 
+import dataclasses
+
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lessons.flashcards import scheduling as flashcards
+from lessons.glossary import selectors as glossary
+from lessons.glossary.linking import link_terms
 from lessons.lookups import readable_path
 from lessons.markdown import render_markdown
 from lessons.quizzes import grading as quizzes
@@ -36,6 +40,7 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
     context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
+    context["has_glossary"] = path.glossary_terms.exists()
     return render(request, "lessons/reading/path.html", context)
 
 
@@ -48,12 +53,17 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
     if index is None:
         raise Http404(_("No such lesson in this path."))
     node = ordered[index]
+    terms = glossary.lesson_glossary(path=path)
+    rendered = render_markdown(node.lesson.body)
+    # the first use of each glossary term links to its entry, with its definition
+    rendered = dataclasses.replace(rendered, html=link_terms(rendered.html, terms.terms, terms.url))
     context = {
         "path": path,
         "tree": reading.tree,
         "node": node,
         "lesson": node.lesson,
-        "rendered": render_markdown(node.lesson.body),
+        "rendered": rendered,
+        "glossary_url": terms.url if terms.terms else None,
         "previous": ordered[index - 1].lesson if index > 0 else None,
         "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
         "completed": reading.completed,

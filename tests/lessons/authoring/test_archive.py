@@ -84,7 +84,7 @@ def test_private_path_cannot_be_downloaded_by_others(client, learner):
 def test_export_import_export_gives_the_same_bundle(client, learner, first_path, tmp_path):
     """Protects the round trip both ways in: through the commands (same slug) the
     second .zip is byte-identical; through the upload form (a new path, so a new slug)
-    every file — lessons, podcast audio, transcript — is identical but the manifest's
+    every file — lessons, glossary, podcast audio, transcript — is identical but the manifest's
     slug line."""
     first = tmp_path / "first.zip"
     call_command("export_path", first_path.slug, str(first))
@@ -93,6 +93,7 @@ def test_export_import_export_gives_the_same_bundle(client, learner, first_path,
     second = tmp_path / "second.zip"
     call_command("export_path", "how-generative-ai-works", str(second))
     assert second.read_bytes() == first.read_bytes()
+    assert "glossary.yaml" in entries(first.read_bytes())  # the glossary travels too
 
     client.force_login(learner)
     assert upload(client, first.read_bytes()).status_code == HTTPStatus.FOUND
