@@ -1,0 +1,134 @@
+"""axe-core on every kind of page, in a real browser, light and dark.
+
+axe (vendored into static/vendor/axe/ by scripts/vendor.sh) is never part of a page:
+the test injects it. One browser, one live server, one walk through the site as a
+learner meets it; the test fails listing every serious or critical violation."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
+# The lesson whose page is checked: it has math, a figure and glossary terms.
+LESSON = "maximum-likelihood-and-cross-entropy"
+# In dark mode only the colours change: the dark pass runs the contrast rule alone.
+RUN_AXE = """async (rules) => {
+  const options = {resultTypes: ["violations"]};
+  if (rules) options.runOnly = rules;
+  const result = await axe.run(document, options);
+  return result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.id} (${v.impact}): ${v.help} at ` +
+              v.nodes.slice(0, 4).map(n => n.target.join(" ")).join(" | "));
+}"""
+
+
+def violations(page, name: str) -> list[str]:
+    """Serious and critical violations on the page now, light and dark."""
+    page.wait_for_load_state("load")
+    if page.evaluate("typeof window.axe") == "undefined":  # not yet injected on this page
+        page.add_script_tag(path=str(AXE))
+        # Pico fades colours in 0.2 s: without this, axe would measure the colours
+        # halfway between light and dark just after the switch.
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+    found = []
+    for scheme, rules in (("light", None), ("dark", ["color-contrast"])):
+        page.emulate_media(color_scheme=scheme)
+        found += [f"{name} [{scheme}]: {problem}" for problem in page.evaluate(RUN_AXE, rules)]
+    page.emulate_media(color_scheme="light")
+    return found
+
+
+@pytest.fixture
+def finished_runs(learner, monkeypatch):
+    """A diffusion sample and a tiny GAN training of the learner's, run here in the test
+    (no broker, no worker): their pages are what a learner sees when they finish."""
+    from demos import services as demo_services
+    from demos.training import services as training_services
+
+    monkeypatch.setattr(demo_services, "enqueue", lambda *a, **k: True)
+    monkeypatch.setattr(training_services, "enqueue", lambda *a, **k: True)
+    owner = {"learner": learner, "session_key": "", "client_ip": "127.0.0.1"}
+    run = demo_services.run_request(
+        family="diffusion", params={"sampler": "ddim", "num_inference_steps": 5}, seed=0, **owner
+    )
+    demo_services.run_execute(run_id=run.id)
+    training = training_services.training_request(
+        family="gan",
+        params={"dataset": "ring", "steps": 40, "snapshot_every": 10, "width": 16},
+        seed=0,
+        points=None,
+        **owner,
+    )
+    training_services.training_execute(run_id=training.id)
+    return run, training
+
+
+def test_no_serious_or_critical_accessibility_violation_on_any_kind_of_page(
+    page, live_server, first_path, learner, finished_runs
+):
+    """Protects every learner who reads with a screen reader, a keyboard or low vision:
+    home, path, lesson (math, figures, glossary terms), glossary, resources, podcast,
+    flashcards and study, quiz, attempt and result, the Lab, a family, a run, compare,
+    training form and result, the editor, sign-in and sign-up have no serious or
+    critical axe violation in light or dark mode."""
+    from lessons.authoring.services import path_clone
+
+    run, training = finished_runs
+    url = live_server.url
+    slug = first_path.slug
+    found = []
+
+    def check(name: str, address: str | None = None) -> None:
+        if address is not None:
+            page.goto(url + address)
+        found.extend(violations(page, name))
+
+    page.goto(url + "/")
+    assert page.evaluate("typeof window.axe") == "undefined"  # no page ships axe itself
+    check("sign-in", reverse("login"))
+    check("sign-up", reverse("signup"))
+    check("home (anonymous)", "/")
+    page.goto(url + reverse("login"))
+    page.get_by_label("Username").fill(learner.username)
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(url + "/")
+
+    check("home", "/")
+    check("path", first_path.get_absolute_url())
+    page.goto(url + first_path.lessons.get(slug=LESSON).get_absolute_url())
+    page.locator(".lesson-body .katex").first.wait_for()
+    check("lesson")
+    term = page.locator(".lesson-body .term > a").first
+    term.focus()
+    assert page.locator(".lesson-body .term-tip").first.is_visible()
+    check("lesson, a term's tooltip open")
+    check("glossary", reverse("path_glossary", args=[slug]))
+    check("resources", reverse("path_resources", args=[slug]))
+    check("podcast", reverse("path_podcast", args=[slug]))
+    check("flashcards", reverse("path_flashcards", args=[slug]))
+    check("study", reverse("path_flashcards_study", args=[slug]))
+    check("quiz", reverse("path_quiz", args=[slug]))
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url("**/quiz/attempts/*/")
+    check("quiz attempt")
+    page.get_by_role("button", name="Finish now").click()
+    page.wait_for_url("**/result/")
+    check("quiz result")
+    check("lab", reverse("lab"))
+    check("lab family", reverse("demo_family", args=["diffusion"]))
+    check("run result", reverse("demo_run", args=[run.id]))
+    check("compare", reverse("lab_compare"))
+    check("training form", reverse("training_train", args=["gan"]))
+    check("training result", reverse("training_detail", args=[training.id]))
+    copy = path_clone(path=first_path, owner=learner)
+    check("editor", reverse("path_edit", args=[copy.slug]))
+    check("lesson editor", reverse("lesson_edit", args=[copy.slug, LESSON]))
+    check("cards editor", reverse("cards_edit", args=[copy.slug]))
+    check("quiz editor", reverse("quiz_edit", args=[copy.slug]))
+    assert found == [], "\n".join(found)
