@@ -13,11 +13,12 @@ from .bundle import (
     QuestionSpec,
     ResourceSpec,
 )
+from .figures import FigureSpec
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
     """A path as the bundle `bundle_write` writes: seven queries (lessons, resources, the
-    podcast episode, cards, questions, options, glossary terms)."""
+    podcast episode, figures, cards, questions, options, glossary terms)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -56,6 +57,17 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
             for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
         podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
+        figures=[
+            FigureSpec(
+                name=f.name,
+                data=bytes(f.data),
+                content_type=f.content_type,
+                sha256=f.sha256,
+                width=f.width,
+                height=f.height,
+            )
+            for f in sorted(path.figures.all(), key=lambda f: f.name)  # as bundle_read
+        ],
         glossary=[
             GlossarySpec(
                 term=t.term, aliases=list(t.aliases), definition=t.definition, lesson=t.lesson.slug

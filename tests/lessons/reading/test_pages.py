@@ -37,8 +37,9 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     so a 3-lesson path and a 60-lesson path cost the same (3 for a signed-in learner:
     path, tree, completions — plus the session and user lookups). The path page also
     reads the podcast episode, the flashcard counts (cards, card states, study
-    settings, today's new cards), the quiz attempts and the glossary: seven more, whatever
-    the size; the lesson page reads the glossary's terms: one more."""
+    settings, today's new cards), the quiz attempts and whether there is a glossary:
+    seven more, whatever the size; the lesson page its path's figures (names and sizes,
+    for the renderer) and its glossary's terms: two more."""
     small, large = make_path("small", 1, 2), make_path("large", 6, 9)
     client.force_login(learner)
 
@@ -51,10 +52,10 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     client.get(url(large))
     for path in (small, large):
         address = url(path)
-        # session, user, path, tree, completions, whether there is a glossary (path
-        # page) or its terms (lesson page); the path page adds the podcast episode,
-        # the flashcard counts (cards, states, settings, today's new) and quiz attempts
-        with django_assert_num_queries(12 if page == "path" else 6):
+        # session, user, path, tree, completions; the path page adds the podcast episode,
+        # the flashcard counts (cards, states, settings, today's new), quiz attempts and
+        # whether there is a glossary; the lesson page adds its path's figures and terms
+        with django_assert_num_queries(12 if page == "path" else 7):
             response = client.get(address)
         assert response.status_code == HTTPStatus.OK
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0006_one_open_quiz_attempt'),
+        ('lessons', '0007_path_figures'),
     ]
 
     operations = [
