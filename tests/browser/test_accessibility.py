@@ -91,7 +91,9 @@ def test_no_serious_or_critical_accessibility_violation_on_any_kind_of_page(
     flashcards and study, quiz, attempt and result, the Lab, a family, a run, compare,
     training form and result, the editor, sign-in and sign-up have no serious or
     critical axe violation in light or dark mode."""
-    from lessons.authoring.services import path_clone
+    from lessons.authoring.services import path_clone, path_import
+    from tests.browser.test_figures import TEST_WIDGET
+    from tests.lessons.figure_files import figure_bundle
 
     run, training = finished_runs
     url = live_server.url
@@ -130,6 +132,15 @@ def test_no_serious_or_critical_accessibility_violation_on_any_kind_of_page(
     term.focus()
     assert page.locator(".lesson-body .term-tip").first.is_visible()
     check("lesson, a term's tooltip open")
+    # the figure card and an explorable's controls, whatever figures the path ships
+    figures, _ = path_import(bundle=figure_bundle("figures"))
+    page.route(
+        re.compile(r".*/static/js/explorables/slider\.js$"),
+        lambda route: route.fulfill(body=TEST_WIDGET, content_type="text/javascript"),
+    )
+    page.goto(url + reverse("lesson_detail", args=[figures.slug, "three"]))
+    page.locator("figure.explorable[data-explorable-state=ready]").wait_for()
+    check("lesson with a figure and an explorable")
     check("glossary", reverse("path_glossary", args=[slug]))
     check("resources", reverse("path_resources", args=[slug]))
     check("podcast", reverse("path_podcast", args=[slug]))
