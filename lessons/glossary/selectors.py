@@ -22,6 +22,25 @@ def glossary_terms(*, path: LearningPath) -> list[GlossaryTerm]:
     return sorted(rows, key=lambda row: (row.term.casefold(), row.term))
 
 
+@dataclass
+class Letter:
+    """The terms of a glossary that start with one letter ("#" for a digit or a sign)."""
+
+    letter: str
+    terms: list[GlossaryTerm]
+
+
+def glossary_letters(*, terms: list[GlossaryTerm]) -> list[Letter]:
+    """Sorted terms grouped by their first letter, for the page's A–Z index."""
+    letters: list[Letter] = []
+    for row in terms:
+        first = row.term[0].upper() if row.term[0].isalpha() else "#"
+        if not letters or letters[-1].letter != first:
+            letters.append(Letter(letter=first, terms=[]))
+        letters[-1].terms.append(row)
+    return letters
+
+
 @dataclass(frozen=True)
 class LessonGlossary:
     """What a lesson page needs to link its terms: hashable, so linking is cached."""

@@ -12,5 +12,5 @@ from . import selectors
 @require_GET
 def glossary(request: HttpRequest, slug: str) -> HttpResponse:
     path = readable_path(request, slug)
-    terms = selectors.glossary_terms(path=path)
-    return render(request, "lessons/glossary/glossary.html", {"path": path, "terms": terms})
+    letters = selectors.glossary_letters(terms=selectors.glossary_terms(path=path))
+    return render(request, "lessons/glossary/glossary.html", {"path": path, "letters": letters})

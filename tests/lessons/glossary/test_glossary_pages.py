@@ -25,13 +25,17 @@ def glossary_bundle(slug="small"):
 
 @pytest.mark.django_db
 def test_glossary_page_lists_terms_sorted_with_anchors_definitions_and_lessons(client):
-    """Protects the glossary page: terms sorted (ignoring case), each under its own id
-    with its aliases, its definition (escaped) and a link to the lesson that teaches it."""
+    """Protects the glossary page: terms sorted (ignoring case) under their first letter
+    (an A–Z index links each), each under its own id with its aliases, its definition
+    (escaped) and a link to the lesson that teaches it."""
     path, _ = path_import(bundle=glossary_bundle())
     response = client.get(reverse("path_glossary", args=[path.slug]))
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert re.findall(r'<dt id="([^"]+)">', html) == ["alpha", "elbo", "zeta-function"]
+    letters = re.findall(r'<h2 id="(letter-\d+)" class="glossary-letter">(\w)</h2>', html)
+    assert [letter for _id, letter in letters] == ["A", "E", "Z"]  # with an index to each
+    assert all(f'<a href="#{id_}">' in html for id_, _letter in letters)
     assert "also evidence lower bound" in html
     assert "A bound on log p(x) &amp; more." in html
     three = path.lessons.get(slug="three")
