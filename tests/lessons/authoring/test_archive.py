@@ -341,7 +341,7 @@ def test_an_edited_copy_exports_and_imports_with_its_linked_podcast(client, lear
 
     assert upload(client, data).status_code == HTTPStatus.FOUND
     again = LearningPath.objects.filter(owner=learner).exclude(pk=copy.pk).get()
-    assert again.lessons.count() == copy.lessons.count() == 32
+    assert again.lessons.count() == copy.lessons.count() == 33
     assert again.flashcards.count() == copy.flashcards.count()
     assert again.episode.audio_size == first_path.episode.audio_size
 
