@@ -107,7 +107,8 @@ def attention() -> tuple[bytes, bytes]:
         "still": {"layer": int(layer), "head": int(head)},
         # weights[l][h][i][j]: how much character i attends to character j (j ≤ i)
         "weights": [
-            [[row[: i + 1].tolist() for i, row in enumerate(m)] for m in lay] for lay in weights
+            [[row[: i + 1].round(2).tolist() for i, row in enumerate(m)] for m in lay]
+            for lay in weights
         ],
     }
     return canvas.png(fig), json.dumps(data, separators=(",", ":")).encode()
