@@ -67,7 +67,7 @@ def best_fits(log_p: np.ndarray, x: np.ndarray) -> dict[str, tuple[float, float]
     return {name: (mu, sigma) for name, (_, mu, sigma) in best.items()}
 
 
-@figure("objectives-kl.svg", "objectives-kl.json", lesson="training-objectives-and-optimization")
+@figure("objectives-kl.svg", "objectives-kl.json", lesson="maximum-likelihood-and-cross-entropy")
 def kl() -> tuple[bytes, bytes]:
     """One Gaussian fitted to a two-bump density by each KL, with both numbers."""
     x = grid()
