@@ -22,7 +22,7 @@ from .registry import figure
 
 # The target: a two-bump mixture, heavier on the left so the two fits differ clearly.
 MIXTURE = ((0.6, -2.0, 0.7), (0.4, 2.2, 0.6))  # (weight, mean, sd) of each Gaussian
-GRID = (-7.0, 7.0, 701)  # x from, x to, points: dx = 0.02
+GRID = (-25.0, 25.0, 2501)  # x from, x to, points: dx = 0.02, wide enough for any slider q
 
 
 def grid() -> np.ndarray:
@@ -55,7 +55,7 @@ def kl_pair(log_p: np.ndarray, x: np.ndarray, mu: float, sigma: float) -> tuple[
 def best_fits(log_p: np.ndarray, x: np.ndarray) -> dict[str, tuple[float, float]]:
     """The Gaussian (mu, sigma) minimising each KL, searched on a 0.05 grid."""
     mus = np.round(np.arange(-4.0, 4.0001, 0.05), 2)
-    sigmas = np.round(np.arange(0.3, 4.0001, 0.05), 2)
+    sigmas = np.round(np.arange(0.3, 3.0001, 0.05), 2)
     best = {"forward": (math.inf, 0.0, 1.0), "reverse": (math.inf, 0.0, 1.0)}
     for mu in mus:
         for sigma in sigmas:
@@ -105,7 +105,7 @@ def kl() -> tuple[bytes, bytes]:
         "fits": {name: {"mu": mu, "sigma": sigma} for name, (mu, sigma) in fits.items()},
         "start": {"mu": 0.0, "sigma": 1.0},
         "mu_range": [-4.0, 4.0],
-        "sigma_range": [0.3, 4.0],
+        "sigma_range": [0.3, 3.0],
     }
     return canvas.svg(fig), json.dumps(data, separators=(",", ":")).encode()
 
