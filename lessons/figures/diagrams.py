@@ -67,7 +67,7 @@ def label(ax, x, y, text, size=11, colour=canvas.INK, **kw):
 @figure("diagrams-families.svg", lesson="families")
 def families() -> bytes:
     """The five families, each as the path from noise or data that defines it."""
-    fig, ax = blank(6.4, 8.4, (-0.2, 10.2), (-0.6, 12.9))
+    fig, ax = blank(6.4, 8.0, (-0.2, 10.2), (0.2, 12.9))
     rows = [
         ("Autoregressive", BLUE, 11.7),
         ("VAE", GREEN, 9.0),

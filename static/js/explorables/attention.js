@@ -2,8 +2,8 @@
 //
 // Data (written by lessons/figures/transformer.py): {kind: "attention", tokens: [one per
 // character], layers, heads, still: {layer, head}, weights[l][h][i] = the weights query i
-// gives to keys 0..i}. Pick a layer and head; hover, click or move with the arrow keys to
-// a character to shade the characters it reads from.
+// gives to keys 0..i}. Pick a layer and head, and a reading character (slider, or hover
+// or click a character) to shade the characters it reads from.
 (function () {
   function select(parent, id, text, count, value) {
     var label = document.createElement("label");
@@ -28,11 +28,9 @@
 
   function mount(figure, data) {
     var uid = "attn-" + Math.random().toString(36).slice(2, 8);
-    var query = data.tokens.length - 1;
+    var query = data.tokens.length - 2; // start one before the end, so both arrows move
     var row = document.createElement("div");
-    row.tabIndex = 0;
-    row.setAttribute("role", "group");
-    row.setAttribute("aria-label", "The sentence; use the left and right arrow keys to choose the reading character");
+    row.setAttribute("aria-hidden", "true"); // the slider and the live text carry the same
     row.style.cssText = "display:flex;flex-wrap:wrap;gap:2px;font:1.25rem/1.6 monospace;color:#222;padding:.25rem 0";
     var cells = data.tokens.map(function (token, i) {
       var cell = document.createElement("span");
@@ -45,6 +43,18 @@
     });
     var controls = document.createElement("div");
     controls.className = "explorable-controls";
+    var position = document.createElement("label");
+    position.htmlFor = uid + "-position";
+    position.textContent = "Reading character ";
+    var slider = document.createElement("input");
+    slider.type = "range";
+    slider.id = uid + "-position";
+    slider.min = "0";
+    slider.max = String(data.tokens.length - 1);
+    slider.step = "1";
+    slider.value = String(query);
+    position.appendChild(slider);
+    controls.appendChild(position);
     var layer = select(controls, uid + "-layer", "Layer", data.layers, data.still.layer);
     var head = select(controls, uid + "-head", "Head", data.heads, data.still.head);
     var live = document.createElement("p");
@@ -56,11 +66,13 @@
     if (img) img.hidden = true;
 
     function draw() {
+      slider.value = String(query);
       var weights = data.weights[Number(layer.value)][Number(head.value)][query];
       cells.forEach(function (cell, j) {
         var w = j < weights.length ? weights[j] : 0;
-        cell.style.background = "rgba(0, 114, 178, " + w.toFixed(3) + ")";
-        cell.style.color = w > 0.5 ? "#fff" : j > query ? "#aaa" : "#222";
+        // At most 75% blue under dark ink keeps the text at AA contrast.
+        cell.style.background = "rgba(0, 114, 178, " + (0.75 * w).toFixed(3) + ")";
+        cell.style.color = j > query ? "#767676" : "#222";
         cell.style.outline = j === query ? "2px solid #D55E00" : "none";
       });
       var top = weights.map(function (w, j) { return [w, j]; }).sort(function (a, b) { return b[0] - a[0]; }).slice(0, 3);
@@ -69,16 +81,7 @@
         top.map(function (pair) { return "\u201c" + shown(data.tokens[pair[1]]) + "\u201d at " + (pair[1] + 1) + " (" + pair[0].toFixed(2) + ")"; }).join(", ") + ".";
     }
 
-    row.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowLeft" || event.key === "ArrowRight" || event.key === "Home" || event.key === "End") {
-        event.preventDefault();
-        if (event.key === "ArrowLeft") query = Math.max(0, query - 1);
-        if (event.key === "ArrowRight") query = Math.min(data.tokens.length - 1, query + 1);
-        if (event.key === "Home") query = 0;
-        if (event.key === "End") query = data.tokens.length - 1;
-        draw();
-      }
-    });
+    slider.addEventListener("input", function () { query = Number(slider.value); draw(); });
     [layer, head].forEach(function (box) { box.addEventListener("change", draw); });
     draw();
   }

@@ -7,7 +7,7 @@
 // smallest set whose mass reaches p; the bars are the renormalised probabilities.
 (function () {
   var SVG = "http://www.w3.org/2000/svg";
-  var BLUE = "#0072B2", MUTED = "#777777", INK = "#222222";
+  var BLUE = "#0072B2", MUTED = "#767676", INK = "#222222";
 
   function softmax(z) {
     var top = -Infinity, i, out = [], sum = 0;
