@@ -355,7 +355,7 @@ def objective_architecture() -> bytes:
         "fool a discriminator",
         "predict the added noise",
     ]
-    networks = ["Transformer", "U-Net", "CNN encoder / decoder"]
+    networks = ["Transformer", "U-Net", "encoder / decoder"]
     oy = [6.2, 4.5, 2.8, 1.1]
     ny = [5.4, 3.3, 1.4]
     label(ax, 2.0, 7.0, "objective (what to learn)", size=11, ha="center", colour=canvas.MUTED)
@@ -365,7 +365,7 @@ def objective_architecture() -> bytes:
         box(ax, 2.0, y, text, colour, w=3.8, h=0.9, size=11)
     for y, text in zip(ny, networks, strict=True):
         box(ax, 8.0, y, text, canvas.INK, w=3.4, h=0.9, size=11, fill=False)
-    pairs = [(0, 0), (3, 0), (3, 1), (2, 1), (1, 2), (2, 2)]  # as the lesson lists them
+    pairs = [(0, 0), (3, 0), (3, 1), (2, 1), (1, 2)]  # as the lesson pairs them
     for o, n in pairs:
         ax.plot([3.9, 6.3], [oy[o], ny[n]], color=colours[o], linewidth=2)
     return canvas.svg(fig)
