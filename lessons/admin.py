@@ -1,5 +1,5 @@
-"""Staff administration of paths, lessons, resources, progress, podcast episodes,
-flashcards and quizzes."""
+"""Staff administration of paths, lessons, resources, figures, progress, podcast
+episodes, flashcards and quizzes."""
 
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .models import (
     LearningPath,
     Lesson,
     LessonCompletion,
+    PathFigure,
     QuizAnswer,
     QuizAttempt,
     QuizOption,
@@ -51,6 +52,20 @@ class ResourceInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     fields = ["position", "title", "authors", "year", "kind", "url", "note"]
     extra = 0
+
+
+class FigureInline(admin.TabularInline):
+    """A path's figures, to look at: they change only with its bundle (import_path or
+    an upload), where every file is checked and every lesson's reference to it."""
+
+    model = PathFigure
+    fields = ["name", "content_type", "width", "height", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -91,7 +106,7 @@ class LearningPathAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "cloned_from"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["owner", "cloned_from"]
-    inlines = [LessonInline, ResourceInline]
+    inlines = [LessonInline, ResourceInline, FigureInline]
     actions = ["feature", "unfeature", "publish", "unpublish"]
 
     def save_formset(self, request, form, formset, change):

@@ -37,7 +37,8 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     so a 3-lesson path and a 60-lesson path cost the same (3 for a signed-in learner:
     path, tree, completions — plus the session and user lookups). The path page also
     reads the podcast episode, the flashcard counts (cards, card states, study
-    settings, today's new cards) and the quiz attempts: six more, whatever the size."""
+    settings, today's new cards) and the quiz attempts: six more, whatever the size;
+    the lesson page its path's figures (names and sizes, for the renderer): one more."""
     small, large = make_path("small", 1, 2), make_path("large", 6, 9)
     client.force_login(learner)
 
@@ -51,8 +52,9 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     for path in (small, large):
         address = url(path)
         # session, user, path, tree, completions; the path page adds the podcast episode,
-        # the flashcard counts (cards, states, settings, today's new) and quiz attempts
-        with django_assert_num_queries(11 if page == "path" else 5):
+        # the flashcard counts (cards, states, settings, today's new) and quiz attempts;
+        # the lesson page adds its path's figures
+        with django_assert_num_queries(11 if page == "path" else 6):
             response = client.get(address)
         assert response.status_code == HTTPStatus.OK
 
@@ -132,7 +134,7 @@ def test_mark_complete_with_htmx_returns_the_progress_fragment(client, learner, 
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert html.lstrip().startswith('<section id="lesson-progress"')
-    assert "You completed this lesson" in html and "1 / 33 lessons" in html
+    assert "You completed this lesson" in html and "1 / 34 lessons" in html
     assert LessonCompletion.objects.filter(learner=learner, lesson=lesson).count() == 1
 
 
@@ -167,7 +169,7 @@ def test_anonymous_progress_is_kept_on_sign_up(client, first_path, django_user_m
     for slug in ["introduction", "history"]:
         client.post(reverse("lesson_complete", args=[first_path.slug, slug]))
     page = client.get(first_path.get_absolute_url()).content.decode()
-    assert "2 / 33 lessons" in page and "Continue where you left off" in page
+    assert "2 / 34 lessons" in page and "Continue where you left off" in page
 
     response = client.post(
         reverse("signup"),
@@ -184,7 +186,7 @@ def test_anonymous_progress_is_kept_on_sign_up(client, first_path, django_user_m
         "history",
     }
     page = client.get(first_path.get_absolute_url()).content.decode()
-    assert "2 / 33 lessons" in page
+    assert "2 / 34 lessons" in page
     assert "Continue where you left off</a>" not in page  # the label is followed by the title
     assert "Continue where you left off: Main families of generative models" in page
 
