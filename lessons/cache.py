@@ -68,7 +68,9 @@ def content_changed(path_id: int) -> None:
 
 
 def cached(path_id: int, name: str, build: Callable[[], T]) -> T:
-    """`build()` for this version of the path's content, built once and kept."""
+    """`build()` for this version of the path's content, built once and kept. `build`
+    reads the rows it needs itself: rows read before this call may be older than the
+    version the result is kept under."""
     key = f"part:{path_id}:{content_version(path_id)}:{name}"
     kept = cache.get(key)  # (value,): a value of None is kept too
     if kept is None:

@@ -64,11 +64,15 @@ def _study_context(request, path, *, show: Flashcard | None = None, error: str =
 
 def _deck_cards(path: LearningPath, cards: list[Flashcard]) -> list:
     """(card, front HTML, back HTML) in deck order; the faces rendered once per content
-    version of the path."""
-    faces = cached(
-        path.id, "deck-faces", lambda: {c.id: (_face(c.front), _face(c.back)) for c in cards}
-    )
-    return [(card, *faces[card.id]) for card in cards]
+    version of the path (from the cards read then: never older than that version)."""
+
+    def render() -> dict[int, tuple[str, str]]:
+        return {c.id: (_face(c.front), _face(c.back)) for c in path.flashcards.all()}
+
+    faces = cached(path.id, "deck-faces", render)
+    return [
+        (card, *(faces.get(card.id) or (_face(card.front), _face(card.back)))) for card in cards
+    ]
 
 
 @require_GET

@@ -1,9 +1,13 @@
 """The lesson tree as the reading pages show it, built once per content version.
 
-The tree (every lesson but its body) and its HTML are cached with the path's content
-version; a learner's ticks and the lesson being read are filled into the cached HTML
-per request, so nobody's progress is ever stored in it. The tree's template leaves a
-`<!--done:ID-->` mark where a tick may go and a `data-lesson="ID"` on every link.
+The tree (every lesson but its body: `selectors.reading_tree`) and its HTML are cached
+with the path's content version; a learner's ticks and the lesson being read are
+filled into the cached HTML per request, so nobody's progress is ever stored in it.
+The tree's template leaves a `<!--done:ID-->` mark where a tick may go and a
+`data-lesson="ID"` on every link.
+
+Whatever is cached under a version is read after that version (inside the build):
+content read earlier might be older than the version it would be kept under.
 """
 
 import re
@@ -16,7 +20,7 @@ from lessons.cache import cached
 from lessons.markdown import Rendered, render_markdown
 from lessons.models import LearningPath, Lesson
 
-from .selectors import LessonNode
+from .selectors import reading_tree, tree_in_order
 
 DONE_MARK = re.compile(r"<!--done:(\d+)-->")
 
@@ -24,18 +28,22 @@ DONE_MARK = re.compile(r"<!--done:(\d+)-->")
 def tree_html(
     *,
     path: LearningPath,
-    nodes: list[LessonNode],
     completed: set[int],
     current: Lesson | None = None,
-    part: str = "tree",
-    depth: int = 0,
+    chapter: Lesson | None = None,
 ) -> SafeString:
-    """`nodes` (the tree, or `part`: a chapter's lessons) as HTML with this learner's
-    ticks and the current lesson marked."""
+    """The path's tree (or the lessons of `chapter`) as HTML, with this learner's ticks
+    and the current lesson marked."""
 
     def render() -> str:
+        # The tree is read here, after the version the HTML is kept under: never older.
+        nodes, depth = reading_tree(path=path), 0
+        if chapter is not None:
+            node = next((n for n in tree_in_order(nodes) if n.lesson.id == chapter.id), None)
+            nodes, depth = (node.children if node else []), 1
         return render_to_string("lessons/reading/_tree.html", {"nodes": nodes, "depth": depth})
 
+    part = "tree" if chapter is None else f"chapter:{chapter.id}"
     html = cached(path.id, f"html:{part}", render)
     tick = f'<span class="done" title="{_("Completed")}" aria-label="completed">✓</span>'
     html = DONE_MARK.sub(lambda m: tick if int(m[1]) in completed else "", html)

@@ -38,7 +38,7 @@ def _path_page(request: HttpRequest, path) -> HttpResponse:
     context = {
         "path": path,
         "tree": reading.tree,
-        "tree_html": tree_html(path=path, nodes=reading.tree, completed=reading.completed),
+        "tree_html": tree_html(path=path, completed=reading.completed),
         "progress": reading.progress,
         "can_edit": selectors.path_can_edit(user=request.user, path=path),
         "episode": cached(path.id, "episode", lambda: Episode.objects.filter(path=path).first()),
@@ -68,16 +68,8 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         "node": node,
         "lesson": lesson,
         "rendered": lesson_body(path=path, lesson=lesson),
-        "tree_html": tree_html(
-            path=path, nodes=reading.tree, completed=reading.completed, current=lesson
-        ),
-        "chapter_html": tree_html(
-            path=path,
-            nodes=node.children,
-            completed=reading.completed,
-            part=f"chapter:{lesson.id}",
-            depth=1,
-        )
+        "tree_html": tree_html(path=path, completed=reading.completed, current=lesson),
+        "chapter_html": tree_html(path=path, completed=reading.completed, chapter=lesson)
         if node.children
         else "",
         "previous": ordered[index - 1].lesson if index > 0 else None,

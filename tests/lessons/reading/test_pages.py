@@ -66,7 +66,7 @@ def test_home_lists_public_paths_with_progress_in_constant_queries(
     for n in range(4):
         make_path(f"p{n}", 2, 2)
     client.force_login(learner)
-    with django_assert_num_queries(5):  # session, user, paths, lessons, completions
+    with django_assert_num_queries(4):  # user, paths, lessons, completions (session: cached)
         response = client.get(reverse("home"))
     assert response.status_code == HTTPStatus.OK
     assert response.content.count(b'class="path-card"') == 4
