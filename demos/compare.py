@@ -10,6 +10,8 @@ from pathlib import Path
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from lessons.cache import code_version
+
 from . import selectors
 from .presenters import presenter_for, presenters
 
@@ -90,7 +92,7 @@ def files_version() -> str:
 
 def compare_context_cached() -> dict:
     """`compare_context`, built once per version of the files it reads."""
-    key = f"compare:{files_version()}"
+    key = f"compare:{code_version()}:{files_version()}"
     context = cache.get(key)
     if context is None:
         context = compare_context()

@@ -20,9 +20,11 @@ browser already holds the same page. Everyone else's pages are rendered per requ
 from cached parts, so one learner's progress never reaches another's page.
 """
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -39,6 +41,21 @@ T = TypeVar("T")
 
 PART_SECONDS = 24 * 3600  # an unread part leaves the cache after a day
 CSRF_PLACEHOLDER = "csrf-token-filled-in-per-request"
+
+
+@functools.cache
+def code_version() -> str:
+    """The code and templates this process runs (names, sizes, times of the files):
+    after a deploy that changes them, pages are rendered anew, never served as the
+    code before it rendered them."""
+    root = Path(settings.BASE_DIR)
+    h = hashlib.blake2b(digest_size=8)
+    for folder in ("lessons", "demos", "templates", "learning_platform"):
+        for file in sorted((root / folder).rglob("*")):
+            if file.suffix in (".py", ".html"):
+                st = file.stat()
+                h.update(f"{file.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
 
 
 def _version_key(path_id: int) -> str:
@@ -71,7 +88,7 @@ def cached(path_id: int, name: str, build: Callable[[], T]) -> T:
     """`build()` for this version of the path's content, built once and kept. `build`
     reads the rows it needs itself: rows read before this call may be older than the
     version the result is kept under."""
-    key = f"part:{path_id}:{content_version(path_id)}:{name}"
+    key = f"part:{code_version()}:{path_id}:{content_version(path_id)}:{name}"
     kept = cache.get(key)  # (value,): a value of None is kept too
     if kept is None:
         kept = (build(),)
@@ -104,7 +121,7 @@ def shared_page(
     names what the page shows (e.g. a digest of the files it reads)."""
     if not _shareable(request):
         return render()
-    key = f"page:{version}:{_digest(request.path)}"
+    key = f"page:{code_version()}:{version}:{_digest(request.path)}"
     html = cache.get(key)
     if html is None:
         response = _render_shareable(request, render)
@@ -127,7 +144,7 @@ def shared_path_page(
     anonymous readers may not read it: making a path private saves it, a new version)."""
     if not _shareable(request):
         return render(lookup())
-    key = f"path-page:{_digest(request.path)}"
+    key = f"path-page:{code_version()}:{_digest(request.path)}"
     entry = cache.get(key)  # (path id, content version, HTML)
     if entry is not None and content_version(entry[0]) == entry[1]:
         return _send(request, entry[2], f"{key}:{entry[1]}")
