@@ -21,8 +21,13 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "static" / "demos" / "samples"
 # (key in evaluation.json "digits", what the page calls it, checkpoint, Lab family)
 COMPARED = sorted(presenters(), key=lambda p: not p.likelihood)
 MODELS = [(m.key, m.title, m.checkpoint, p.family) for p in COMPARED for m in p.compare_models]
-# The parameters that draw 16 digits from each checkpoint (manage.py demo_samples).
-SAMPLE_PARAMS = {m.checkpoint: m.sample_params for p in COMPARED for m in p.compare_models}
+# The rows whose own 16 digits are drawn and timed (manage.py demo_samples), with the
+# parameters that draw them; a row without sample_params shares its checkpoint with one
+# that has them, so it has no grid or time of its own.
+DRAWN = [(m, p.family) for p in COMPARED for m in p.compare_models if m.sample_params is not None]
+SAMPLE_PARAMS = {m.checkpoint: m.sample_params for m, _family in DRAWN}
+GRIDS = [(m.title, m.checkpoint, family) for m, family in DRAWN]
+DRAWN_KEYS = {m.key for m, _family in DRAWN}
 
 COLUMNS = [
     (
@@ -51,10 +56,11 @@ COLUMNS = [
     (
         _("Train ÷ test"),
         _(
-            "A sample's distance to the nearest of 447 training digits divided by its "
-            "distance to the nearest of the 447 test digits. A model that learned digits "
-            "in general sits as near both (real unseen digits score 0.99); below 1 it "
-            "leans toward the digits it trained on: memorization."
+            "A ratio of medians: the samples' median distance to the nearest of 447 "
+            "training digits, divided by their median distance to the nearest of the 447 "
+            "test digits. A model that learned digits in general sits as near both (real "
+            "unseen digits score 0.99); below 1 it leans toward the digits it trained on: "
+            "memorization."
         ),
     ),
     (
@@ -111,20 +117,23 @@ def compare_context() -> dict:
             {
                 "title": title,
                 "family": family,
+                # how the evaluation drew the samples it scored, e.g. guidance and labels
+                "sampler": d.get("sampler", ""),
                 "measured": bool(d),
                 "nll": d.get("nll"),
                 "nll_kind": d.get("nll_kind", ""),
                 "fid": d.get("fid"),
                 "copy_ratio": d.get("copy_ratio"),
                 "train_test_ratio": d.get("train_test_ratio"),
-                "milliseconds": _ms(timings.get(checkpoint)),
+                # a row without its own draw would show another row's time
+                "milliseconds": _ms(timings.get(checkpoint)) if key in DRAWN_KEYS else None,
                 "parameters": _thousands(selectors.checkpoint_parameters(checkpoint)),
                 "train_seconds": meta.get("train_seconds"),
             }
         )
     grids = [
         {"title": title, "family": family, "image": f"demos/samples/{checkpoint}.png"}
-        for key, title, checkpoint, family in MODELS
+        for title, checkpoint, family in GRIDS
         if (SAMPLES_DIR / f"{checkpoint}.png").exists()
     ]
     extras = {}

@@ -228,6 +228,7 @@ CONTENT_MODELS = (
     models.QuizQuestion,
     models.QuizOption,
     models.Episode,
+    models.PathFigure,
 )
 
 

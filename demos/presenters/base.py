@@ -30,7 +30,7 @@ class CompareModel:
     key: str  # key in evaluation.json "digits"
     title: str  # what the page calls it
     checkpoint: str
-    sample_params: dict  # draw its 16 digits (manage.py demo_samples)
+    sample_params: dict | None  # draw its 16 digits (manage.py demo_samples); None: no grid
 
 
 class Presenter:

@@ -34,6 +34,7 @@ ALLOWED_FILES = [
     re.compile(r"quiz\.yaml"),
     re.compile(r"lessons/[A-Za-z0-9_-]+\.md"),
     re.compile(r"podcast/(script\.md|episode\.mp3|episode\.ogg|transcript\.vtt|episode\.json)"),
+    re.compile(r"figures/[^/]+"),  # each checked by name and content in figures.py
 ]
 MAX_ENTRIES = 5000
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time leaks in
@@ -117,8 +118,8 @@ def bundle_from_zip(source: BinaryIO | Path | str, *, max_bytes: int) -> PathBun
                     name,
                     None,
                     "unknown file: a bundle holds path.yaml, cards.yaml, quiz.yaml, "
-                    "lessons/<slug>.md and podcast/ (script.md, episode.mp3 or .ogg, "
-                    "transcript.vtt, episode.json)",
+                    "lessons/<slug>.md, podcast/ (script.md, episode.mp3 or .ogg, "
+                    "transcript.vtt, episode.json) and figures/",
                 )
         with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
             _unpack(archive, entries, names, prefix, Path(folder), label, max_bytes)

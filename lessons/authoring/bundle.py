@@ -1,6 +1,8 @@
 """A path as files: `path.yaml` (the manifest) plus `lessons/<slug>.md` for each lesson,
-and optionally `cards.yaml` (flashcards), `quiz.yaml` (quiz questions) and a `podcast/`
-folder (see lessons/podcast/files.py) beside it.
+and optionally `cards.yaml` (flashcards), `quiz.yaml` (quiz questions), a `podcast/`
+folder (see lessons/podcast/files.py) and a `figures/` folder (images and explorables'
+data, checked by `figures.py`; a lesson shows one as
+`![Alt text](figures/name.svg "Caption.")`) beside it.
 
 `bundle_read` parses and validates a whole folder before anything touches the
 database, so a bad bundle changes nothing; every error names the file and the line.
@@ -13,6 +15,7 @@ database error.
 byte-identical, because the manifest has one canonical layout (the one shipped).
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +27,9 @@ from lessons.limits import (
     MAX_BACK,
     MAX_BODY,
     MAX_EXPLANATION,
+    MAX_FIGURE_BYTES,
+    MAX_FIGURES,
+    MAX_FIGURES_BYTES,
     MAX_FRONT,
     MAX_OPTION,
     MAX_QUESTION,
@@ -40,6 +46,9 @@ from lessons.models import (
     ResourceKind,
 )
 from lessons.podcast.files import PodcastSpec, podcast_read, podcast_write
+
+from .figures import FOLDER as FIGURES
+from .figures import IMAGE_SUFFIXES, FigureError, FigureSpec, figure_check
 
 MANIFEST = "path.yaml"
 LESSON_DIR = "lessons"
@@ -122,6 +131,7 @@ class PathBundle:
     cards: list[CardSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
     podcast: "PodcastSpec | None" = None  # the folder podcast/, see lessons/podcast/files.py
+    figures: list[FigureSpec] = field(default_factory=list)  # figures/, sorted by name
 
     def walk(self):
         """Every lesson depth-first, in reading order."""
@@ -165,6 +175,8 @@ def bundle_read(directory: Path | str) -> PathBundle:
     reader = _Reader(directory, str(manifest))
     bundle = reader.path(_load_yaml(manifest))
     bundle.podcast = podcast_read(directory)
+    bundle.figures = figures_read(directory)
+    figures_referenced(directory, bundle)
     lessons = {spec.slug: spec for spec in bundle.walk()}
     if (directory / CARDS).is_file():
         cards = _Reader(directory, str(directory / CARDS))
@@ -173,6 +185,73 @@ def bundle_read(directory: Path | str) -> PathBundle:
         quiz = _Reader(directory, str(directory / QUIZ))
         bundle.questions = quiz.questions(_load_yaml(directory / QUIZ), lessons)
     return bundle
+
+
+def figures_read(directory: Path) -> list[FigureSpec]:
+    """The bundle's figures/ folder, every file checked (`figure_check`), by name."""
+    folder = directory / FIGURES
+    if not folder.exists():
+        return []
+    if not folder.is_dir() or folder.is_symlink():
+        raise BundleError(str(folder), None, "figures/ must be a folder")
+    files = sorted(folder.iterdir())
+    if len(files) > MAX_FIGURES:
+        raise BundleError(str(folder), None, f"more than {MAX_FIGURES} figures")
+    specs, total = [], 0
+    for file in files:
+        if file.is_symlink() or not file.is_file():
+            raise BundleError(str(file), None, "figures/ holds only plain files, no folders")
+        if file.stat().st_size > MAX_FIGURE_BYTES:  # before reading it
+            raise BundleError(str(file), None, f"larger than {MAX_FIGURE_BYTES // 1_000_000} MB")
+        total += file.stat().st_size
+        if total > MAX_FIGURES_BYTES:
+            raise BundleError(
+                str(file), None, f"the figures weigh more than {MAX_FIGURES_BYTES // 1_000_000} MB"
+            )
+        try:
+            specs.append(figure_check(file.name, file.read_bytes()))
+        except FigureError as error:
+            raise BundleError(str(file), None, str(error)) from None
+    return specs
+
+
+# `![alt](figures/name "caption")`: a figure shown in a lesson; and any other pointer into
+# figures/ (a link, an HTML src), which must name a file that is there.
+FIGURE_IMAGE = re.compile(
+    r'!\[(?P<alt>[^\]]*)\]\(\s*figures/(?P<name>[^\s)]*)(?:\s+"(?P<title>[^"]*)")?\s*\)'
+)
+FIGURE_POINTER = re.compile(r"""(?:\]\(\s*|src=["']?)figures/([^\s"')>]*)""")
+FENCE = re.compile(r"\s*(```|~~~)")
+
+
+def figures_referenced(directory: Path, bundle: PathBundle) -> None:
+    """BundleError, naming the lesson file and line, for a lesson that points at a
+    figure the bundle lacks, or shows one without alt text or a caption."""
+    names = {spec.name for spec in bundle.figures}
+    for lesson in bundle.walk():
+        file = str(directory / LESSON_DIR / f"{lesson.slug}.md")
+        fenced = False
+        for number, line in enumerate(lesson.body.split("\n"), 1):
+            if FENCE.match(line):
+                fenced = not fenced
+            if fenced:
+                continue
+            for name in FIGURE_POINTER.findall(line):
+                if name not in names:
+                    raise BundleError(file, number, f"figures/{name} is not in the bundle")
+            for image in FIGURE_IMAGE.finditer(line):
+                if not image["name"].endswith(IMAGE_SUFFIXES):
+                    raise BundleError(file, number, f"figures/{image['name']} is not an image")
+                if not image["alt"].strip():
+                    raise BundleError(
+                        file, number, f"figures/{image['name']} needs alt text: ![what it shows]"
+                    )
+                if not (image["title"] or "").strip():
+                    raise BundleError(
+                        file,
+                        number,
+                        f'figures/{image["name"]} needs a caption: (figures/… "What to look at.")',
+                    )
 
 
 class _Reader:
@@ -435,3 +514,7 @@ def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
         (directory / QUIZ).write_bytes(quiz_text(bundle).encode("utf-8"))
     if bundle.podcast:
         podcast_write(bundle.podcast, directory)
+    if bundle.figures:
+        (directory / FIGURES).mkdir(exist_ok=True)
+        for spec in bundle.figures:
+            (directory / FIGURES / spec.name).write_bytes(spec.data)

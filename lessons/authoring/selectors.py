@@ -5,11 +5,12 @@ from lessons.podcast.selectors import episode_of, episode_spec
 from lessons.reading.selectors import LessonNode, lesson_tree
 
 from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
+from .figures import FigureSpec
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
-    """A path as the bundle `bundle_write` writes: six queries (lessons, resources, the
-    podcast episode, cards, questions, options)."""
+    """A path as the bundle `bundle_write` writes: seven queries (lessons, resources, the
+    podcast episode, figures, cards, questions, options)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -48,4 +49,15 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
             for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
         podcast=episode_spec(episode=episode) if (episode := episode_of(path=path)) else None,
+        figures=[
+            FigureSpec(
+                name=f.name,
+                data=bytes(f.data),
+                content_type=f.content_type,
+                sha256=f.sha256,
+                width=f.width,
+                height=f.height,
+            )
+            for f in sorted(path.figures.all(), key=lambda f: f.name)  # as bundle_read
+        ],
     )

@@ -24,6 +24,7 @@ from lessons.models import (
     Flashcard,
     LearningPath,
     Lesson,
+    PathFigure,
     QuizOption,
     QuizQuestion,
     Resource,
@@ -34,6 +35,7 @@ from lessons.quizzes.services import questions_sync
 from lessons.reading.services import free_slug as _free_slug
 
 from .bundle import LessonSpec, PathBundle
+from .figures import FigureSpec
 
 
 @media_atomic()
@@ -96,10 +98,40 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
         )
         changed = True
     changed |= episode_sync(path=path, spec=bundle.podcast)
+    changed |= figures_sync(path=path, specs=bundle.figures)
     changed |= cards_sync(path=path, bundle=bundle)
     changed |= questions_sync(path=path, bundle=bundle)
     content_changed(path.id)  # the syncs write with UPDATE and bulk_create: no signals
     return path, changed
+
+
+def figures_sync(*, path: LearningPath, specs: list[FigureSpec]) -> bool:
+    """Make the path's figures exactly the bundle's: a file whose bytes changed is
+    replaced, one no longer in the bundle deleted; True if anything changed. Only the
+    names and hashes are read, never the bytes of figures that stay."""
+    current = dict(path.figures.values_list("name", "sha256"))
+    wanted = {spec.name: spec for spec in specs}
+    stale = [
+        name
+        for name, digest in current.items()
+        if getattr(wanted.get(name), "sha256", None) != digest
+    ]
+    if stale:
+        path.figures.filter(name__in=stale).delete()
+    PathFigure.objects.bulk_create(
+        PathFigure(
+            path=path,
+            name=spec.name,
+            data=spec.data,
+            content_type=spec.content_type,
+            sha256=spec.sha256,
+            width=spec.width,
+            height=spec.height,
+        )
+        for spec in specs
+        if current.get(spec.name) != spec.sha256
+    )
+    return bool(stale) or any(current.get(spec.name) != spec.sha256 for spec in specs)
 
 
 # --- a learner's own paths ---------------------------------------------------------
@@ -148,8 +180,8 @@ def _path_create(*, base: str, own: bool = False, **fields) -> LearningPath:
 @transaction.atomic
 def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
     """A deep, private copy of `path` owned by `owner`: the lesson tree with its bodies,
-    the resources, the flashcards and the quiz (questions and options). The podcast is
-    linked, not copied (see `episode_of`). One transaction, one INSERT per tree level
+    the resources, the figures, the flashcards and the quiz (questions and options). The
+    podcast is linked, not copied (see `episode_of`). One transaction, one INSERT per tree level
     and per kind of row, so a failure leaves no half copy and a big path copies fast."""
     copy = _path_create(
         base=f"{path.slug}-{owner.username}",
@@ -190,6 +222,18 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
             note=r.note,
         )
         for r in path.resources.all()
+    )
+    PathFigure.objects.bulk_create(
+        PathFigure(
+            path=copy,
+            name=f.name,
+            data=f.data,
+            content_type=f.content_type,
+            sha256=f.sha256,
+            width=f.width,
+            height=f.height,
+        )
+        for f in path.figures.all()
     )
     Flashcard.objects.bulk_create(
         Flashcard(

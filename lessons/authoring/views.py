@@ -19,7 +19,7 @@ from lessons.errors import BundleError
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
 from lessons.models import LearningPath, Lesson
-from lessons.reading.selectors import lesson_tree
+from lessons.reading.selectors import figure_set, lesson_tree
 
 from . import selectors, services
 from .archive import bundle_from_zip, bundle_to_zip
@@ -35,9 +35,10 @@ from .forms import (
 MOVES = {"up", "down", "in", "out"}
 
 
-def _preview(body: str):
-    """The lesson page's own renderer, without its cache: previews are typed once."""
-    return render_markdown.__wrapped__(body)
+def _preview(body: str, path: LearningPath):
+    """The lesson page's own renderer, with the path's figures, without its cache:
+    previews are typed once."""
+    return render_markdown.__wrapped__(body, figure_set(path=path))
 
 
 # --- clone, export, import ---------------------------------------------------------
@@ -233,7 +234,7 @@ def lesson_edit(request: HttpRequest, slug: str, lesson_slug: str) -> HttpRespon
         "lesson": lesson,
         "form": form,
         "conflict": conflict,
-        "rendered": _preview(form["body"].value() or ""),
+        "rendered": _preview(form["body"].value() or "", path),
     }
     return render(request, "lessons/authoring/lesson_edit.html", context, status=status)
 
@@ -251,5 +252,5 @@ def lesson_preview(request: HttpRequest, slug: str, lesson_slug: str) -> HttpRes
             context,
             status=HTTPStatus.BAD_REQUEST,
         )
-    context = {"rendered": _preview(form.cleaned_data["body"])}
+    context = {"rendered": _preview(form.cleaned_data["body"], path)}
     return render(request, "lessons/authoring/lesson_edit.html#preview", context)

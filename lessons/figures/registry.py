@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,3 +75,23 @@ def draw_all(directory: Path | str, only: str | None = None) -> list[Path]:
             path.write_bytes(data)
             written.append(path)
     return written
+
+
+def draw_check(directory: Path | str, only: str | None = None) -> list[str]:
+    """Redraw every figure (or those whose names contain ``only``) into a temporary
+    folder and compare with ``directory``: one line for each file whose bytes differ,
+    that is missing there, or (when drawing all) that is there but drawn by no code."""
+    directory = Path(directory)
+    with tempfile.TemporaryDirectory(prefix="figures-") as scratch:
+        drawn = {path.name: path.read_bytes() for path in draw_all(scratch, only=only)}
+    present = {path.name for path in directory.glob("*") if path.is_file()}
+    problems = []
+    for name, data in sorted(drawn.items()):
+        if name not in present:
+            problems.append(f"{name}: missing (drawn but not in {directory})")
+        elif (directory / name).read_bytes() != data:
+            problems.append(f"{name}: differs from what the code draws")
+    if only is None:
+        for name in sorted(present - set(drawn)):
+            problems.append(f"{name}: extra (in {directory} but drawn by no figure)")
+    return problems

@@ -1,5 +1,6 @@
 """The content and the learning, one module per concept."""
 
+from .figure import PathFigure
 from .flashcard import (
     CardPhase,
     CardState,
@@ -25,6 +26,7 @@ __all__ = [
     "LearningPath",
     "Lesson",
     "LessonCompletion",
+    "PathFigure",
     "QuestionKind",
     "QuizAnswer",
     "QuizAttempt",

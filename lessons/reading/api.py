@@ -86,7 +86,7 @@ class PathViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "slug": lesson.slug,
             "title": lesson.title,
             "source": lesson.body,
-            "html": render_markdown(lesson.body).html,
+            "html": render_markdown(lesson.body, selectors.figure_set(path=path)).html,
             "previous": ordered[index - 1].slug if index > 0 else None,
             "next": ordered[index + 1].slug if index + 1 < len(ordered) else None,
         }

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from lessons.cache import cached
-from lessons.models import LearningPath, Lesson, LessonCompletion, Visibility
+from lessons.markdown import FigureFile, FigureSet
+from lessons.models import LearningPath, Lesson, LessonCompletion, PathFigure, Visibility
 
 SESSION_COMPLETED = "completed_lessons"  # anonymous learners' completed lesson ids
 
@@ -189,3 +191,33 @@ def paths_with_progress(*, request) -> list[tuple[LearningPath, PathProgress]]:
         ordered = tree_in_order(build_tree(trees.get(path.id, [])))
         result.append((path, path_progress(ordered=ordered, recent=recent)))
     return result
+
+
+FIGURE_VERSION = 16  # hex digits of a figure's hash in its URL's `?v=`
+
+
+def figure_set(*, path: LearningPath) -> FigureSet:
+    """The path's figures as the lesson renderer needs them (names, sizes, versioned
+    URLs), in one query that leaves the bytes in the database."""
+    rows = path.figures.values_list("name", "width", "height", "sha256")
+    return FigureSet(
+        files=tuple(
+            FigureFile(
+                name=name,
+                url=f"{reverse('path_figure', args=[path.slug, name])}?v={sha256[:FIGURE_VERSION]}",
+                width=width,
+                height=height,
+            )
+            for name, width, height, sha256 in rows
+        )
+    )
+
+
+def figure_of(*, path: LearningPath, name: str) -> PathFigure | None:
+    """One figure file of the path, bytes included (one query), or None."""
+    return path.figures.filter(name=name).first()
+
+
+def path_is_public(path: LearningPath) -> bool:
+    """Whether anyone may read the path (so shared caches may keep its files)."""
+    return path.published and path.visibility == Visibility.PUBLIC

@@ -20,7 +20,7 @@ from lessons.cache import cached
 from lessons.markdown import Rendered, render_markdown
 from lessons.models import LearningPath, Lesson
 
-from .selectors import reading_tree, tree_in_order
+from .selectors import figure_set, reading_tree, tree_in_order
 
 DONE_MARK = re.compile(r"<!--done:(\d+)-->")
 
@@ -58,6 +58,6 @@ def lesson_body(*, path: LearningPath, lesson: Lesson) -> Rendered:
 
     def render() -> Rendered:
         body = Lesson.objects.filter(pk=lesson.pk).values_list("body", flat=True).get()
-        return render_markdown(body)
+        return render_markdown(body, figure_set(path=path))
 
     return cached(path.id, f"body:{lesson.pk}", render)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("paths/<slug:slug>/", views.path_detail, name="path_detail"),
     path("paths/<slug:slug>/resources/", views.resources, name="path_resources"),
+    path("paths/<slug:slug>/figures/<str:name>", views.figure, name="path_figure"),
     path(
         "paths/<slug:path_slug>/lessons/<slug:lesson_slug>/",
         views.lesson_detail,

@@ -7,9 +7,15 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from lessons.cache import cached, shared_path_page
 from lessons.flashcards import scheduling as flashcards
@@ -96,6 +102,37 @@ def lesson_complete(request: HttpRequest, path_slug: str, lesson_slug: str) -> H
         "progress": reading.progress,
     }
     return render(request, "lessons/reading/lesson.html#lesson-progress", context)
+
+
+# A figure is a document of its own when opened at its URL: an SVG could run script
+# there if one ever got past the bundle's checks. This policy forbids script, plugins,
+# forms and every fetch (but the SVG's inline styles and embedded raster images).
+FIGURE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+YEAR = 365 * 24 * 3600
+
+
+@require_safe
+def figure(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """One file of a path's figures/, to whoever may read the path. Its URL from the
+    lesson carries `?v=<hash>`, so it may be cached for a year; without it, or with an
+    older hash, the browser revalidates with the ETag (304 when unchanged)."""
+    path = readable_path(request, slug)
+    found = selectors.figure_of(path=path, name=name)
+    if found is None:
+        raise Http404(_("No such figure in this path."))
+    etag = f'"{found.sha256}"'
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        bytes(found.data), content_type=found.content_type
+    )
+    version = request.GET.get("v", "")
+    current = len(version) >= 8 and found.sha256.startswith(version)
+    scope = "public" if selectors.path_is_public(path) else "private"
+    lasting = f"max-age={YEAR}, immutable" if current else "max-age=0, must-revalidate"
+    response["ETag"] = etag
+    response["Cache-Control"] = f"{scope}, {lasting}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FIGURE_POLICY
+    return response
 
 
 @require_GET

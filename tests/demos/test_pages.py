@@ -331,6 +331,34 @@ def test_compare_page_plots_the_labelled_steps_table_when_there_is_one(client, m
     assert "at the fewest steps DDIM is ahead" in html
 
 
+@pytest.mark.django_db
+def test_compare_page_labels_the_class_conditional_diffusion_row(client, monkeypatch):
+    """Protects an honest table: the diffusion score on labelled digits at guidance 1.5
+    is named so, beside an unconditional diffusion row comparable to the other families,
+    and the one diffusion sample grid is the unconditional row's."""
+    from demos import compare, selectors
+
+    digits = {
+        **EVALUATION["digits"],
+        "diffusion": {
+            **EVALUATION["digits"]["diffusion"],
+            "sampler": "DDIM 50 steps, guidance 1.5, labels 0..9 in turn",
+        },
+        "diffusion-unconditional": {"nll": None, "fid": 31.6, "sampler": "DDIM 50 steps, no label"},
+    }
+    monkeypatch.setattr(selectors, "evaluation", lambda: {**EVALUATION, "digits": digits})
+    html = client.get("/lab/compare/").content.decode()
+    assert "Diffusion, class-conditional" in html and "guidance 1.5, labels 0..9 in turn" in html
+    assert "Diffusion, unconditional" in html and "31.60" in html and "no label" in html
+    grids = [title for title, checkpoint, _ in compare.GRIDS if checkpoint == "diffusion-digits"]
+    assert [str(t) for t in grids] == ["Diffusion, unconditional"]
+    assert compare.SAMPLE_PARAMS["diffusion-digits"]["guidance_scale"] == 1.0
+    monkeypatch.setattr(compare, "_timings", lambda: {"diffusion-digits": 0.0761})
+    rows = {r["title"]: r for r in compare.compare_context()["rows"]}
+    assert rows["Diffusion, unconditional"]["milliseconds"] == "76.1"
+    assert rows["Diffusion, class-conditional"]["milliseconds"] is None  # not its own draw
+
+
 @pytest.mark.parametrize(
     ("family", "params"),
     [

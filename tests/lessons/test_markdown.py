@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons.markdown import render_markdown, sanitize_html
+from lessons.markdown import FigureFile, FigureSet, render_markdown, sanitize_html
 from tests.payloads import PAYLOADS, assert_inert
 
 
@@ -74,3 +74,64 @@ def test_a_bundle_figure_is_kept_and_a_remote_image_is_not():
 def test_any_mix_of_payloads_renders_inert(parts):
     """Protects against payloads that only act in combination (split tags, nesting)."""
     assert_inert(render_markdown("".join(parts)).html)
+
+
+FIGURES = FigureSet(
+    files=(
+        FigureFile("plot.svg", "/paths/p/figures/plot.svg?v=0a1b", 600, 300),
+        FigureFile("plot.json", "/paths/p/figures/plot.json?v=2c3d", None, None),
+        FigureFile("digit.png", "/paths/p/figures/digit.png?v=4e5f", 28, 28),
+    )
+)
+
+
+def test_an_image_alone_with_a_title_is_a_figure_and_others_stay_images():
+    """Protects the figure syntax: only an image alone in its paragraph, with a title,
+    becomes <figure> with a caption; an inline image or one without a title stays an
+    <img> (with its figure URL and size)."""
+    html = render_markdown(
+        '![Digit](figures/digit.png "A seven.")\n\n'
+        "Inline ![d](figures/digit.png) here.\n\n"
+        "![untitled](figures/digit.png)\n",
+        FIGURES,
+    ).html
+    assert html.count("<figure>") == 1 and "<figcaption>A seven.</figcaption>" in html
+    assert html.count('src="/paths/p/figures/digit.png?v=4e5f"') == 3
+    assert html.count('width="28"') == 3 and 'title="' not in html
+
+
+def test_a_figure_with_data_beside_it_is_an_explorable_with_its_still():
+    """Protects the explorables' markup the loader looks for."""
+    html = render_markdown('![Plot](figures/plot.svg "Move it.")', FIGURES).html
+    assert html.startswith(
+        '<figure class="explorable" data-explorable="/paths/p/figures/plot.json?v=2c3d">'
+        '<img alt="Plot" decoding="async" height="300" loading="lazy" '
+        'src="/paths/p/figures/plot.svg?v=0a1b" width="600">'
+    )
+
+
+def test_without_the_paths_figures_a_figure_keeps_its_bundle_name():
+    """Protects texts rendered outside a path (cards, quiz): still a <figure>, with the
+    relative name, never a made-up URL."""
+    html = render_markdown('![Plot](figures/plot.svg "Caption.")').html
+    assert '<figure><img alt="Plot" src="figures/plot.svg"><figcaption>' in html
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<figure data-explorable="https://t.example/x.json"></figure>',
+        '<figure data-explorable="/paths/p/figures/x.svg"></figure>',
+        '<figure data-explorable="javascript:alert(1)"></figure>',
+        '<img src="/paths/p/figures/../../admin/x.png">',
+        '<img src="https://t.example/paths/p/figures/x.png">',
+        '<img src="figures/x.png" loading="eager" decoding="sync" onload="alert(1)">',
+    ],
+)
+def test_authors_cannot_point_figures_elsewhere(written):
+    """Protects the allow-list's new attributes: data-explorable only to a path's JSON,
+    an image only from a path's figures, loading and decoding only as the renderer
+    writes them."""
+    html = render_markdown(written).html
+    assert "t.example" not in html and "javascript" not in html and "admin" not in html
+    assert "data-explorable" not in html and "eager" not in html and "onload" not in html

@@ -16,7 +16,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from demos import drawing
-from demos.compare import MODELS, SAMPLE_PARAMS, SAMPLES_DIR
+from demos.compare import GRIDS, SAMPLE_PARAMS, SAMPLES_DIR
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         torch.set_num_threads(1)
         SAMPLES_DIR.mkdir(parents=True, exist_ok=True)
         timings = {}
-        for _key, _title, checkpoint, family in MODELS:
+        for _title, checkpoint, family in GRIDS:
             params = SAMPLE_PARAMS[checkpoint]
             try:
                 out = generators.sample(family, seed=0, **params)

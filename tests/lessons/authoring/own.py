@@ -13,6 +13,7 @@ from lessons.models import (
     Flashcard,
     LearningPath,
     Lesson,
+    PathFigure,
     QuizOption,
     QuizQuestion,
     Resource,
@@ -89,6 +90,7 @@ def database_state() -> tuple:
         list(Flashcard.objects.order_by("id").values_list()),
         list(QuizQuestion.objects.order_by("id").values_list()),
         list(QuizOption.objects.order_by("id").values_list()),
+        list(PathFigure.objects.order_by("id").values_list()),
     )
 
 

@@ -18,9 +18,11 @@ from django.urls import reverse
 from lessons.authoring.archive import bundle_from_zip, bundle_to_zip
 from lessons.authoring.bundle import bundle_read
 from lessons.authoring.selectors import path_bundle
+from lessons.authoring.services import path_import
 from lessons.models import LearningPath, Visibility
 from tests.conftest import FIRST_PATH_DIR
 from tests.lessons.authoring.own import database_state, owned_path, small_bundle
+from tests.lessons.figure_files import figure_bundle
 
 
 def zip_of(files: dict[str, bytes | str], links: tuple[str, ...] = ()) -> bytes:
@@ -80,19 +82,25 @@ def test_private_path_cannot_be_downloaded_by_others(client, learner):
     )
 
 
+def export_import_export(path: LearningPath, folder: Path) -> Path:
+    """Export the path with the command, delete it, import the .zip, export again: the
+    two .zip files must be byte-identical. The first one."""
+    first, second = folder / "first.zip", folder / "second.zip"
+    call_command("export_path", path.slug, str(first))
+    path.delete()
+    call_command("import_path", str(first))
+    call_command("export_path", path.slug, str(second))
+    assert second.read_bytes() == first.read_bytes()
+    return first
+
+
 @pytest.mark.django_db
 def test_export_import_export_gives_the_same_bundle(client, learner, first_path, tmp_path):
     """Protects the round trip both ways in: through the commands (same slug) the
     second .zip is byte-identical; through the upload form (a new path, so a new slug)
     every file — lessons, podcast audio, transcript — is identical but the manifest's
     slug line."""
-    first = tmp_path / "first.zip"
-    call_command("export_path", first_path.slug, str(first))
-    first_path.delete()
-    call_command("import_path", str(first))
-    second = tmp_path / "second.zip"
-    call_command("export_path", "how-generative-ai-works", str(second))
-    assert second.read_bytes() == first.read_bytes()
+    first = export_import_export(first_path, tmp_path)
 
     client.force_login(learner)
     assert upload(client, first.read_bytes()).status_code == HTTPStatus.FOUND
@@ -108,6 +116,26 @@ def test_export_import_export_gives_the_same_bundle(client, learner, first_path,
                 b"slug: how-generative-ai-works\n", f"slug: {mine.slug}\n".encode(), 1
             )
         assert third[name] == expected, name
+
+
+@pytest.mark.django_db
+def test_export_import_export_with_figures_gives_the_same_bytes(client, learner, tmp_path):
+    """Protects the round trip with figures: export → import → export gives the same
+    .zip, holding every figure as it was; an upload of it makes a new path with the
+    same figures (and nothing else in the .zip differs but the slug line)."""
+    path, _ = path_import(bundle=figure_bundle())
+    first = export_import_export(path, tmp_path)
+    files = entries(first.read_bytes())
+    assert {f"figures/{spec.name}": spec.data for spec in figure_bundle().figures}.items() <= (
+        files.items()
+    )
+    client.force_login(learner)
+    assert upload(client, first.read_bytes()).status_code == HTTPStatus.FOUND
+    mine = LearningPath.objects.get(owner=learner)
+    again = entries(client.get(reverse("path_export", args=[mine.slug])).content)
+    assert {name: data for name, data in again.items() if name.startswith("figures/")} == {
+        name: data for name, data in files.items() if name.startswith("figures/")
+    }
 
 
 @pytest.mark.django_db
@@ -312,7 +340,7 @@ def test_an_edited_copy_exports_and_imports_with_its_linked_podcast(client, lear
 
     assert upload(client, data).status_code == HTTPStatus.FOUND
     again = LearningPath.objects.filter(owner=learner).exclude(pk=copy.pk).get()
-    assert again.lessons.count() == copy.lessons.count() == 32
+    assert again.lessons.count() == copy.lessons.count() == 33
     assert again.flashcards.count() == copy.flashcards.count()
     assert again.episode.audio_size == first_path.episode.audio_size
 

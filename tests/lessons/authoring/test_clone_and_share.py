@@ -155,7 +155,7 @@ def test_progress_on_a_copy_counts_like_on_the_original(client, learner, first_p
     assert LessonCompletion.objects.filter(learner=learner, lesson=lesson).exists()
     assert not LessonCompletion.objects.filter(lesson__path=first_path).exists()
     html = client.get(copy.get_absolute_url()).content.decode()
-    assert '<progress value="1" max="33"' in html
+    assert '<progress value="1" max="34"' in html
 
 
 # --- sharing --------------------------------------------------------------------------

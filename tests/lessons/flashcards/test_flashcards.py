@@ -407,10 +407,10 @@ def test_card_page_shows_the_learners_history(client, first_path, learner):
 
 
 def test_deck_page_lists_every_card_to_flip_and_links_the_export(client, first_path):
-    """Protects browsing: an anonymous visitor sees all 16 cards (front and back in a
+    """Protects browsing: an anonymous visitor sees all 23 cards (front and back in a
     <details>, a flip without JavaScript), the counts and the Anki download."""
     html = client.get(reverse("path_flashcards", args=[first_path.slug])).content.decode()
-    assert html.count("<details>") == 16
+    assert html.count("<details>") == 23
     assert reverse("path_flashcards_anki", args=[first_path.slug]) in html
 
 
@@ -425,7 +425,7 @@ def test_anki_export_reads_back_as_the_paths_notes_tagged_by_lesson(client, firs
     with open_sqlite(archive.read("collection.anki2")) as db:
         notes = db.execute("select flds, tags from notes").fetchall()
         decks = db.execute("select decks from col").fetchone()[0]
-    assert len(notes) == 16 and first_path.title in decks
+    assert len(notes) == 23 and first_path.title in decks
     by_front = {flds.split("\x1f")[0]: (flds.split("\x1f"), tags.split()) for flds, tags in notes}
     elbo = first_path.flashcards.get(key="elbo")
     fields, tags = next(v for k, v in by_front.items() if "evidence lower bound" in k)
@@ -473,13 +473,13 @@ def test_done_for_now_says_when_the_next_card_is_due_and_what_waits(client, firs
     client.force_login(learner)
     html = client.get(study_url(first_path)).content.decode()
     assert "You are done for now." in html and "The next card comes due in" in html
-    assert "14 new cards wait for tomorrow" in html
+    assert "21 new cards wait for tomorrow" in html
 
 
 def test_deck_and_study_pages_read_all_cards_in_constant_queries(
     client, first_path, learner, django_assert_max_num_queries
 ):
-    """Protects against N+1: the deck lists 16 cards with their lesson links, and the
+    """Protects against N+1: the deck lists 23 cards with their lesson links, and the
     study page shows a card, in a fixed handful of queries (session, user, path, cards,
     card states, study settings, today's new cards, settings form)."""
     client.force_login(learner)

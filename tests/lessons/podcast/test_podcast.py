@@ -309,7 +309,7 @@ def test_path_page_links_to_the_episode(client, first_path):
     """Protects the way in: the path's Podcast card opens the episode, not "coming soon"."""
     html = client.get(first_path.get_absolute_url()).content.decode()
     assert f'href="{reverse("path_podcast", args=[SLUG])}"' in html
-    assert "0:00–3:45" in html  # the episode's length, as the path card shows it
+    assert "0:00–3:51" in html  # the episode's length, as the path card shows it
     page = client.get(reverse("path_podcast", args=[SLUG])).content.decode()
     assert "Coming soon" not in page
 

@@ -97,7 +97,7 @@ def answer(client, attempt, question_id, option_ids, htmx=False):
 def test_whole_quiz_without_javascript_scores_and_reviews_every_answer(client, first_path):
     """Protects the plain-form flow: each answer redirects to its feedback (explanation
     and lesson link), then to the next question; the last finishes the attempt, and the
-    score page reviews all twelve with the points the rule gives."""
+    score page reviews all sixteen with the points the rule gives."""
     attempt = start(client, first_path)
     rows = quizzes.attempt_review(attempt=attempt)
     expected = 0.0
@@ -122,8 +122,8 @@ def test_whole_quiz_without_javascript_scores_and_reviews_every_answer(client, f
     assert attempt.finished_at is not None
     assert attempt.score == pytest.approx(expected)
     result = client.get(attempt_url(attempt, "quiz_result")).content.decode()
-    assert f'class="score">{floatformat(expected, "-2")} / 12 ' in result
-    assert result.count('class="result-item') == 12
+    assert f'class="score">{floatformat(expected, "-2")} / 16 ' in result
+    assert result.count('class="result-item') == 16
     assert "max(0, (right chosen − wrong chosen) ÷ number of right options)" in result
 
 
@@ -214,10 +214,10 @@ def test_history_and_best_score_on_quiz_and_path_pages(client, first_path, learn
             )
     start(client, first_path)  # one in progress
     html = client.get(reverse("path_quiz", args=[first_path.slug])).content.decode()
-    assert "Best score: <strong>7 / 12</strong> (58%)" in html
-    assert "3 / 12 (25%)" in html and "in progress" in html and "Resume" in html
+    assert "Best score: <strong>7 / 16</strong> (44%)" in html
+    assert "3 / 16 (19%)" in html and "in progress" in html and "Resume" in html
     path_html = client.get(first_path.get_absolute_url()).content.decode()
-    assert "Best score: 7 / 12 (58%)" in path_html
+    assert "Best score: 7 / 16 (44%)" in path_html
 
 
 def test_anonymous_attempts_are_kept_on_sign_in(client, first_path, learner):
@@ -322,11 +322,11 @@ def test_sign_in_with_an_open_attempt_on_both_sides_keeps_one_open(client, first
     assert attempts.get(finished_at__isnull=True) == mine
 
 
-def test_the_paths_quiz_has_twelve_questions_each_linked_to_a_real_section(client, first_path):
-    """Protects the content: 12 questions, the first as the brief asks, both kinds, and
+def test_the_paths_quiz_has_sixteen_questions_each_linked_to_a_real_section(client, first_path):
+    """Protects the content: 16 questions, the first as the brief asks, both kinds, and
     every lesson link's anchor is a heading id on that lesson's page."""
     questions = list(first_path.quiz_questions.select_related("lesson"))
-    assert len(questions) == 12
+    assert len(questions) == 16
     assert questions[0].text == (
         "What is the primary difference between a generative model and a discriminative model?"
     )
@@ -335,5 +335,5 @@ def test_the_paths_quiz_has_twelve_questions_each_linked_to_a_real_section(clien
         assert question.section
         html = client.get(question.lesson.get_absolute_url()).content.decode()
         assert f'id="{question.section}"' in html, question.key
-    assert first_path.flashcards.count() == 16
+    assert first_path.flashcards.count() == 23
     assert all(card.lesson_id for card in first_path.flashcards.all())

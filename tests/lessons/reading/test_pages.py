@@ -34,9 +34,10 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
     client, django_assert_num_queries, page, learner
 ):
     """Protects against N+1: the path and lesson pages read the whole tree in one query
-    once per content version (then from the cache, with the lesson's body and the
-    podcast episode), so a 3-lesson path and a 60-lesson path cost the same: 3 for a
-    signed-in learner (user, path, completions; the session is read from the cache).
+    once per content version (then from the cache, with the podcast episode and the
+    lesson's body rendered with its path's figures), so a 3-lesson path and a 60-lesson
+    path cost the same: 3 for a signed-in learner (user, path, completions; the session
+    is read from the cache).
     The path page also reads the flashcard counts (card states, study settings, today's
     new cards; the cards are cached) and the quiz attempts: four more, whatever the
     size."""
@@ -134,7 +135,7 @@ def test_mark_complete_with_htmx_returns_the_progress_fragment(client, learner, 
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
     assert html.lstrip().startswith('<section id="lesson-progress"')
-    assert "You completed this lesson" in html and "1 / 33 lessons" in html
+    assert "You completed this lesson" in html and "1 / 34 lessons" in html
     assert LessonCompletion.objects.filter(learner=learner, lesson=lesson).count() == 1
 
 
@@ -169,7 +170,7 @@ def test_anonymous_progress_is_kept_on_sign_up(client, first_path, django_user_m
     for slug in ["introduction", "history"]:
         client.post(reverse("lesson_complete", args=[first_path.slug, slug]))
     page = client.get(first_path.get_absolute_url()).content.decode()
-    assert "2 / 33 lessons" in page and "Continue where you left off" in page
+    assert "2 / 34 lessons" in page and "Continue where you left off" in page
 
     response = client.post(
         reverse("signup"),
@@ -186,7 +187,7 @@ def test_anonymous_progress_is_kept_on_sign_up(client, first_path, django_user_m
         "history",
     }
     page = client.get(first_path.get_absolute_url()).content.decode()
-    assert "2 / 33 lessons" in page
+    assert "2 / 34 lessons" in page
     assert "Continue where you left off</a>" not in page  # the label is followed by the title
     assert "Continue where you left off: Main families of generative models" in page
 
