@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from lessons.cache import cached
 from lessons.models import GlossaryTerm, LearningPath, term_anchor
 
 from .linking import Term
@@ -11,6 +12,13 @@ from .linking import Term
 
 def glossary_url(*, path: LearningPath) -> str:
     return reverse("path_glossary", kwargs={"slug": path.slug})
+
+
+def glossary_link(*, path: LearningPath) -> str | None:
+    """The glossary page's URL when the path has a glossary, else None (no dead link).
+    Kept per content version: no query once the path's pages are warm."""
+    has_terms = cached(path.id, "has-glossary", lambda: path.glossary_terms.exists())
+    return glossary_url(path=path) if has_terms else None
 
 
 def glossary_terms(*, path: LearningPath) -> list[GlossaryTerm]:

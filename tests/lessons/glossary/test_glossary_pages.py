@@ -101,3 +101,25 @@ def test_every_glossary_link_on_every_lesson_page_resolves_to_an_entry(client, f
         assert len(hrefs) == len({anchor for _url, anchor in hrefs}), lesson.slug
         linked |= {anchor for _url, anchor in hrefs}
     assert linked == entries
+
+
+@pytest.mark.django_db
+def test_a_changed_glossary_shows_at_once_on_cached_pages(client):
+    """Protects the cache (pages kept per content version): a term edited in the admin
+    (a save) or a glossary dropped by a re-import shows on the very next lesson, path
+    and glossary page, for anonymous readers served whole pages from the cache too."""
+    path, _ = path_import(bundle=glossary_bundle())
+    lesson_url = path.lessons.get(slug="three").get_absolute_url()
+    glossary_page = reverse("path_glossary", args=[path.slug])
+    for url in (lesson_url, path.get_absolute_url(), glossary_page):
+        client.get(url)  # warm the cache
+    term = path.glossary_terms.get(term="ELBO")
+    term.definition = "A new definition."
+    term.save()
+    assert 'id="term-tip-elbo">A new definition.</span>' in client.get(lesson_url).content.decode()
+    assert "A new definition." in client.get(glossary_page).content.decode()
+
+    path_import(bundle=small_bundle())  # the same path, with no glossary.yaml
+    assert 'class="term"' not in client.get(lesson_url).content.decode()
+    assert glossary_page not in client.get(path.get_absolute_url()).content.decode()
+    assert glossary_page not in client.get(lesson_url).content.decode()
