@@ -154,6 +154,8 @@ def test_no_serious_or_critical_accessibility_violation_on_any_kind_of_page(
     page.locator("figure.explorable[data-explorable-state=ready]").wait_for()
     check("lesson with a figure and an explorable")
     check("glossary", reverse("path_glossary", args=[slug]))
+    page.evaluate("location.hash = document.querySelector('.glossary dt').id")
+    check("glossary, a term's entry targeted")  # as a term link in a lesson opens it
     check("resources", reverse("path_resources", args=[slug]))
     check("podcast", reverse("path_podcast", args=[slug]))
     check("flashcards", reverse("path_flashcards", args=[slug]))
