@@ -180,12 +180,21 @@ def sampler_steps():
 
 @figure("diffusion-guidance.png", lesson="conditioning-control-and-guidance")
 def guidance():
-    """Classifier-free guidance at several scales, one label, the same starting noise."""
+    """Classifier-free guidance at several scales, one label, the same starting noise
+    (DDIM, 20 steps: as good as 50 for our model, in half the time)."""
     scales = (1.0, 1.5, 3.0, 6.0)
     fig, axes = canvas.new(height=2.4, ncols=len(scales))
     for ax, w in zip(axes, scales, strict=True):
         with modeling.one_thread():
-            out = generators.sample("diffusion", seed=5, n=9, digit=4, guidance_scale=w, n_frames=1)
+            out = generators.sample(
+                "diffusion",
+                seed=5,
+                n=9,
+                digit=4,
+                guidance_scale=w,
+                num_inference_steps=20,
+                n_frames=1,
+            )
         modeling.show(ax, modeling.mosaic(out["images"], 3, 3))
         ax.set_title(f"w = {w:g}" + (" (none)" if w == 1 else ""), fontsize=11)
     fig.tight_layout()

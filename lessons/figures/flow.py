@@ -74,44 +74,47 @@ def coupling_layers():
     return png, modeling.to_json(explorable)
 
 
-# 1-D change of variables: x = f(z) = z + A·tanh(B·z), monotone since f' = 1 + A·B·sech² ≥ 1
+# 1-D change of variables, in the lesson's direction: f maps data x to latent z, and
+# sampling runs f⁻¹(z) = z + A·tanh(B·z), monotone since its slope 1 + A·B·sech² ≥ 1.
+# It stretches the middle of the Gaussian apart, so p(x) has two bumps.
 A, B = 1.5, 2.0
 
 
-def f(z: np.ndarray) -> np.ndarray:
+def f_inverse(z: np.ndarray) -> np.ndarray:
     return z + A * np.tanh(B * z)
 
 
-def df_dz(z: np.ndarray) -> np.ndarray:
-    return 1 + A * B / np.cosh(B * z) ** 2
-
-
-def f_inverse(x: np.ndarray) -> np.ndarray:
-    """z with f(z) = x, by bisection (f is increasing, |f(z) − z| ≤ A)."""
+def f(x: np.ndarray) -> np.ndarray:
+    """z = f(x), by bisection (f⁻¹ is increasing and |f⁻¹(z) − z| ≤ A)."""
     lo, hi = x - A - 1e-9, x + A + 1e-9
     for _ in range(60):
         mid = (lo + hi) / 2
-        below = f(mid) < x
+        below = f_inverse(mid) < x
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     return (lo + hi) / 2
 
 
+def df_dx(x: np.ndarray) -> np.ndarray:
+    """|df/dx| = 1 / (slope of f⁻¹ at z = f(x))."""
+    return 1 / (1 + A * B / np.cosh(B * f(x)) ** 2)
+
+
 def pushed_density(x: np.ndarray) -> np.ndarray:
-    """p_x(x) = p_z(f⁻¹(x)) / |f′(f⁻¹(x))|: the change of variables in 1-D."""
-    z = f_inverse(x)
-    return np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi) / df_dz(z)
+    """p_x(x) = p_z(f(x)) · |df/dx|: the change of variables in 1-D."""
+    z = f(x)
+    return np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi) * df_dx(x)
 
 
 @figure("flow-change-of-variables.svg", lesson="flow-based-models")
 def change_of_variables():
-    z = np.linspace(-3.5, 3.5, 400)
     x = np.linspace(-5, 5, 400)
-    samples = f(np.random.default_rng(0).standard_normal(20000))
+    samples = f_inverse(np.random.default_rng(0).standard_normal(20000))
     fig, axes = canvas.new(height=3.6, ncols=2)
-    axes[0].plot(z, np.round(f(z), 5), color=canvas.PALETTE[4], label="x = f(z)")
-    axes[0].plot(z, np.round(df_dz(z), 5), color=canvas.PALETTE[5], ls="--", label="|df/dz|")
+    axes[0].plot(x, np.round(f(x), 5), color=canvas.PALETTE[4], label="z = f(x)")
+    axes[0].plot(x, np.round(df_dx(x), 5), color=canvas.PALETTE[5], ls="--", label="|df/dx|")
     axes[0].set_title("the map and its stretch", fontsize=11)
-    axes[0].set_xlabel("z")
+    axes[0].set_xlabel("x")
+    axes[0].set_ylim(-3.2, 3.2)
     axes[0].legend(frameon=False, fontsize=10, loc="upper left")
     counts, edges = np.histogram(samples, bins=60, range=(-5, 5), density=True)
     axes[1].bar(
@@ -120,12 +123,12 @@ def change_of_variables():
         width=np.diff(edges),
         align="edge",
         color="#dddddd",
-        label="samples f(z)",
+        label="samples f⁻¹(z)",
     )
     p_z = np.exp(-0.5 * x**2) / math.sqrt(2 * math.pi)
-    axes[1].plot(x, np.round(p_z, 5), color=canvas.MUTED, ls=":", label="p(z)")
+    axes[1].plot(x, np.round(p_z, 5), color=canvas.MUTED, ls=":", label="p_z")
     axes[1].plot(
-        x, np.round(pushed_density(x), 5), color=canvas.PALETTE[4], label="p(x) = p(z) / |df/dz|"
+        x, np.round(pushed_density(x), 5), color=canvas.PALETTE[4], label="p_x = p_z(f(x))·|df/dx|"
     )
     axes[1].set_title("densities", fontsize=11)
     axes[1].set_xlabel("z or x")
@@ -143,7 +146,7 @@ def density_maps():
     for ax, dataset in zip(axes, ("moons", "ring"), strict=True):
         with modeling.one_thread():
             out = generators.sample(
-                "flow", seed=0, dataset=dataset, n=1, density=True, grid_size=160
+                "flow", seed=0, dataset=dataset, n=1, density=True, grid_size=120
             )
         log_p = np.round(out["log_density"].astype(np.float64), 3)
         top = log_p.max()

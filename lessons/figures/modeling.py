@@ -46,9 +46,18 @@ def square(images: np.ndarray) -> np.ndarray:
     return images.reshape(len(images), side, side)
 
 
-def show(ax, image: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> None:
-    """One digit in the axes, ink dark on white, no ticks."""
-    ax.imshow(np.round(image, 4), cmap=GREYS, vmin=lo, vmax=hi, interpolation="nearest")
+def upscale(picture: np.ndarray, at_least: int = 400) -> np.ndarray:
+    """Each pixel repeated k×k times, k whole, so the picture has ≥ ``at_least`` pixels a
+    side: resampled to the figure's size, a 1-pixel gap would otherwise come out one or
+    two pixels wide at random."""
+    k = max(1, -(-at_least // max(picture.shape)))
+    return np.kron(picture, np.ones((k, k)))
+
+
+def show(ax, image: np.ndarray, lo: float = 0.0, hi: float = 1.0, **imshow) -> None:
+    """One digit (or a mosaic of them) in the axes, ink dark on white, no ticks."""
+    picture = upscale(np.round(image, 4))
+    ax.imshow(picture, cmap=GREYS, vmin=lo, vmax=hi, interpolation="nearest", **imshow)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -124,6 +133,10 @@ class GaussianMixture:
     def eps(self, x: np.ndarray, alpha_bar: float) -> np.ndarray:
         """The ideal ε-prediction E[ε | x_t] = −√(1 − ᾱ) ∇ log q(x_t)."""
         return -math.sqrt(1 - alpha_bar) * self.score(x, alpha_bar)
+
+    def blurred(self, sigma: float) -> GaussianMixture:
+        """The mixture of x + σε, ε ~ N(0, I): each component widened to √(s² + σ²)."""
+        return GaussianMixture(self.means, math.hypot(self.sd, sigma), self.weights)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         k = rng.choice(len(self.means), size=n, p=self.weights)

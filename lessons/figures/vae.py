@@ -12,8 +12,15 @@ from lessons.figures import canvas, modeling
 from lessons.figures.registry import figure
 
 GRID = 15  # decodes per side of the latent plane
-# ten classes need ten colours: Okabe & Ito's seven, then black, grey and a dark red
-CLASS_COLOURS = canvas.PALETTE + ["#000000", "#999999", "#882255"]
+# ten classes need ten colours: Okabe & Ito's without the yellow (too pale on white),
+# then black, grey, and Paul Tol's wine and dark green
+CLASS_COLOURS = [c for c in canvas.PALETTE if c != "#F0E442"] + [
+    "#000000",
+    "#999999",
+    "#882255",
+    "#117733",
+]
+CODES_LIMIT = 4.0  # the codes figure shows z in [−4, 4]²; a few codes lie further out
 
 
 def _sample(**params) -> dict:
@@ -30,13 +37,14 @@ def latent_plane():
     x0, x1, y0, y1 = out["grid_extent"]  # the centres of the corner decodes
     h = (x1 - x0) / (GRID - 1) / 2  # half a cell: each decode covers its centre ± h
     fig, ax = canvas.new(height=6.4)
-    picture = modeling.mosaic(images, GRID, GRID, gap=0)
     extent = (x0 - h, x1 + h, y0 - h, y1 + h)
-    ax.imshow(np.round(picture, 4), cmap=modeling.GREYS, vmin=0, vmax=1, extent=extent)
+    modeling.show(ax, modeling.mosaic(images, GRID, GRID), extent=extent)
     ax.set_xlabel("z₁")
     ax.set_ylabel("z₂")
     ax.set_xticks([-3, -1.5, 0, 1.5, 3])
     ax.set_yticks([-3, -1.5, 0, 1.5, 3])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     fig.tight_layout()
     png = canvas.png(fig)
     explorable = {
@@ -83,8 +91,8 @@ def latent_codes():
             },
         )
     ax.set_aspect("equal")
-    ax.set_xlim(-3.2, 3.2)
-    ax.set_ylim(-3.2, 3.2)
+    ax.set_xlim(-CODES_LIMIT, CODES_LIMIT)
+    ax.set_ylim(-CODES_LIMIT, CODES_LIMIT)
     ax.set_xlabel("z₁")
     ax.set_ylabel("z₂")
     fig.tight_layout()
@@ -144,6 +152,6 @@ def elbo_split():
     ax.set_ylim(lo, hi)
     ax.set_xlabel("KL(q(z|x) ‖ p(z)), nats")
     ax.set_ylabel("−E_q log p(x|z), nats")
-    ax.legend(frameon=False, fontsize=10, loc="upper right")
+    ax.legend(frameon=True, fontsize=10, loc="upper right", facecolor="white", edgecolor="white")
     fig.tight_layout()
     return canvas.svg(fig)
