@@ -69,3 +69,50 @@ def score_field():
         ax.set_yticks([])
     fig.tight_layout()
     return canvas.svg(fig)
+
+
+# Song & Ermon's (2019) example: a mixture with unequal weights, far-apart modes
+LANGEVIN_MIXTURE = {"means": [[-5.0, -5.0], [5.0, 5.0]], "weights": [0.2, 0.8], "sd": 1.0}
+LANGEVIN_SIGMAS = np.geomspace(10.0, 0.1, 10)  # annealing: large noise to small
+LANGEVIN_STEPS = 100  # per noise level; plain Langevin runs all 1,000 at the data's score
+LANGEVIN_ETA = 0.1  # step size, in units of the current density's variance
+
+
+def langevin(annealed: bool, n: int = 600, seed: int = 0) -> np.ndarray:
+    """(n, 2) samples by Langevin dynamics x ← x + (η/2) ∇ log p(x) + √η z from uniform
+    starts on [−8, 8]², with the exact score: of the data's density throughout, or of
+    the noised densities q_σ from large σ to small (annealed)."""
+    p = modeling.GaussianMixture(
+        np.array(LANGEVIN_MIXTURE["means"]), LANGEVIN_MIXTURE["sd"], LANGEVIN_MIXTURE["weights"]
+    )
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-8, 8, (n, 2))
+    sigmas = LANGEVIN_SIGMAS if annealed else np.zeros(len(LANGEVIN_SIGMAS))
+    for sigma in sigmas:
+        q = p.blurred(float(sigma))
+        eta = LANGEVIN_ETA * q.sd**2  # a step in proportion to the width being sampled
+        for _ in range(LANGEVIN_STEPS):
+            x = x + eta / 2 * q.score(x) + np.sqrt(eta) * rng.standard_normal(x.shape)
+    return np.round(x, 4)
+
+
+def heavier_share(x: np.ndarray) -> float:
+    """The share of samples on the heavier mode's side (x₁ + x₂ > 0)."""
+    return float((x.sum(1) > 0).mean())
+
+
+@figure("score-langevin.svg", lesson="score-matching-and-the-diffusion-objective")
+def langevin_figure():
+    fig, axes = canvas.new(height=3.6, ncols=2, sharex=True, sharey=True)
+    true = LANGEVIN_MIXTURE["weights"][1]
+    for ax, annealed in zip(axes, (False, True), strict=True):
+        x = langevin(annealed)
+        ax.scatter(*x[:400].T, s=5, color=canvas.PALETTE[4], lw=0, alpha=0.6)
+        name = "annealed Langevin" if annealed else "Langevin, data score only"
+        share = heavier_share(x)
+        ax.set_title(f"{name}\n{share:.0%} at the upper mode (true {true:.0%})", fontsize=11)
+        ax.set_aspect("equal")
+        ax.set_xlim(-9, 9)
+        ax.set_ylim(-9, 9)
+    fig.tight_layout()
+    return canvas.svg(fig)

@@ -6,6 +6,7 @@ and 16-D models, and each test digit's ELBO split into its two terms.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 import generators
 from lessons.figures import canvas, modeling
@@ -132,9 +133,11 @@ def elbo_split():
     fig, ax = canvas.new(height=4.2)
     both = {d: elbo_terms(d) for d in (2, 16)}
     top = max(max(v["kl"].max() for v in both.values()) * 1.1, 1)
-    lo = min(v["reconstruction"].min() for v in both.values()) * 0.9
-    hi = max(v["reconstruction"].max() for v in both.values()) * 1.05
-    for total in np.arange(np.ceil((lo + 1) / 25) * 25, hi + top, 25):  # equal −ELBO
+    rec = np.concatenate([v["reconstruction"] for v in both.values()])
+    pad = 0.08 * (rec.max() - rec.min())
+    lo, hi = rec.min() - pad, rec.max() + pad
+    # lines of equal −ELBO = KL + reconstruction, at round values whatever the scale
+    for total in MaxNLocator(8).tick_values(lo, hi + top):
         ax.plot([0, top], [total, total - top], color="#dddddd", lw=0.8, zorder=0)
     for (d, terms), colour in zip(
         both.items(), (canvas.PALETTE[0], canvas.PALETTE[4]), strict=True
@@ -155,3 +158,19 @@ def elbo_split():
     ax.legend(frameon=True, fontsize=10, loc="upper right", facecolor="white", edgecolor="white")
     fig.tight_layout()
     return canvas.svg(fig)
+
+
+@figure("vae-interpolation.png", lesson="variational-autoencoders")
+def interpolation():
+    """A straight line in the 2-D latent plane between the codes of two test digits
+    (shown at the ends, as drawn), decoded at eight even steps, for a few pairs."""
+    pairs = ((0, 6), (2, 3), (1, 4), (7, 9))
+    fig, axes = canvas.new(height=4.0, nrows=len(pairs))
+    for ax, (a, b) in zip(axes, pairs, strict=True):
+        out = _sample(mode="interpolate", digit_a=a, digit_b=b, steps=8)
+        ends = modeling.square(out["endpoints"])
+        row = np.concatenate([ends[:1], modeling.square(out["images"]), ends[1:]])
+        modeling.show(ax, modeling.mosaic(row, 1, len(row)))
+        ax.set_ylabel(f"{a} → {b}", rotation=0, ha="right", va="center")
+    fig.tight_layout()
+    return canvas.png(fig)

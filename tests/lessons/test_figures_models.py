@@ -62,11 +62,11 @@ def test_latent_plane_explorable_holds_every_decode_and_every_test_code():
 
 
 def test_elbo_terms_add_up_to_a_bound_the_16d_model_beats():
-    """The ELBO figure's two terms are non-negative and the richer code (16-D) has the
+    """The ELBO figure's KL term is non-negative and the richer code (16-D) has the
     better bound on average, as the evaluation reports (96.8 against 102.1 nats)."""
     two, sixteen = vae.elbo_terms(2), vae.elbo_terms(16)
     for terms in (two, sixteen):
-        assert (terms["kl"] >= 0).all() and (terms["reconstruction"] >= 0).all()
+        assert (terms["kl"] >= 0).all()
     neg_elbo = {d: (t["kl"] + t["reconstruction"]).mean() for d, t in ((2, two), (16, sixteen))}
     assert neg_elbo[16] < neg_elbo[2]
 
@@ -158,3 +158,13 @@ def test_gan_trace_shows_minimax_collapsing_where_non_saturating_does_not():
     runs = gan.load_trace()["runs"]
     assert runs["minimax"]["modes"][-1] < runs["no-r1"]["modes"][-1]
     assert runs["stable"]["modes"][-1] == 8
+
+
+def test_annealed_langevin_recovers_the_mixture_weights_plain_langevin_does_not():
+    """The Langevin figure's point: with the data's score alone the split between the
+    two modes stays near where the points started (½); annealing finds the 80 %."""
+    plain = score.heavier_share(score.langevin(annealed=False))
+    annealed = score.heavier_share(score.langevin(annealed=True))
+    true = score.LANGEVIN_MIXTURE["weights"][1]
+    assert abs(annealed - true) < 0.06
+    assert abs(plain - 0.5) < 0.08
