@@ -56,7 +56,11 @@ def noised_digit():
     for ax, t, ab, x in zip(axes.flat, still["t"], still["alpha_bar"], still["x_t"], strict=True):
         modeling.show(ax, _to_ink(x))
         ax.set_title(f"t = {t}")
-        ax.set_xlabel(f"√ᾱ_t = {math.sqrt(ab):.2f}\n√(1−ᾱ_t) = {math.sqrt(1 - ab):.2f}")
+        ax.set_xlabel(
+            rf"$\sqrt{{\bar\alpha_t}}$ = {math.sqrt(ab):.2f}"
+            + "\n"
+            + rf"$\sqrt{{1-\bar\alpha_t}}$ = {math.sqrt(1 - ab):.2f}"
+        )
     fig.tight_layout()
     png = canvas.png(fig)
 
@@ -81,8 +85,10 @@ def schedules():
     fig, ax = canvas.new(height=3.6)
     for schedule, colour in (("linear", canvas.PALETTE[4]), ("cosine", canvas.PALETTE[0])):
         ab = alpha_bar(schedule)
-        ax.plot(t, np.round(ab, 5), color=colour, label=f"{schedule}: ᾱ_t")
-        ax.plot(t, np.round(1 - ab, 5), color=colour, ls="--", label=f"{schedule}: 1 − ᾱ_t")
+        ax.plot(t, np.round(ab, 5), color=colour, label=rf"{schedule}: $\bar\alpha_t$")
+        ax.plot(
+            t, np.round(1 - ab, 5), color=colour, ls="--", label=rf"{schedule}: $1-\bar\alpha_t$"
+        )
     ax.set_xlabel("step t")
     ax.set_ylabel("share of variance")
     ax.set_xlim(0, T)
@@ -105,8 +111,8 @@ def reverse_previews():
         modeling.show(axes[0, col], modeling.square(out["frames"][col])[0])
         modeling.show(axes[1, col], modeling.square(out["x0_previews"][col])[0])
         axes[0, col].set_title(f"t = {t}")
-    axes[0, 0].set_ylabel("x_t")
-    axes[1, 0].set_ylabel("x̂₀")
+    axes[0, 0].set_ylabel(r"$x_t$", fontsize=14)
+    axes[1, 0].set_ylabel(r"$\hat{x}_0$", fontsize=14)
     fig.tight_layout()
     return canvas.png(fig)
 
@@ -150,8 +156,8 @@ def ddpm_against_ddim():
         path = trajectories(sampler)
         for k in range(path.shape[1]):
             ax.plot(*path[:, k].T, lw=1.0, color=canvas.PALETTE[4], alpha=0.8)
-        ax.scatter(*path[0].T, s=14, color=canvas.MUTED, label="start x_T", zorder=3)
-        ax.scatter(*path[-1].T, s=18, color=canvas.PALETTE[5], label="end x₀", zorder=3)
+        ax.scatter(*path[0].T, s=14, color=canvas.MUTED, label=r"start $x_T$", zorder=3)
+        ax.scatter(*path[-1].T, s=18, color=canvas.PALETTE[5], label=r"end $x_0$", zorder=3)
         ax.set_title(title, fontsize=11)
         ax.set_aspect("equal")
         ax.set_xlim(-2.2, 3.0)

@@ -126,9 +126,12 @@ def change_of_variables():
         label="samples f⁻¹(z)",
     )
     p_z = np.exp(-0.5 * x**2) / math.sqrt(2 * math.pi)
-    axes[1].plot(x, np.round(p_z, 5), color=canvas.MUTED, ls=":", label="p_z")
+    axes[1].plot(x, np.round(p_z, 5), color=canvas.MUTED, ls=":", label=r"$p_z$")
     axes[1].plot(
-        x, np.round(pushed_density(x), 5), color=canvas.PALETTE[4], label="p_x = p_z(f(x))·|df/dx|"
+        x,
+        np.round(pushed_density(x), 5),
+        color=canvas.PALETTE[4],
+        label=r"$p_x = p_z(f(x))\,|df/dx|$",
     )
     axes[1].set_title("densities", fontsize=11)
     axes[1].set_xlabel("z or x")

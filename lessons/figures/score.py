@@ -61,7 +61,7 @@ def score_field():
             scale=1 / (0.9 * 2 * EXTENT / ARROWS),
             width=0.008,
         )
-        ax.set_title(f"σ = {sigma:g}: ∇ log q_σ(x)", fontsize=11)
+        ax.set_title(rf"σ = {sigma:g}: $\nabla \log q_\sigma(x)$", fontsize=11)
         ax.set_xlim(-EXTENT, EXTENT)
         ax.set_ylim(-EXTENT, EXTENT)
         ax.set_aspect("equal")

@@ -154,7 +154,7 @@ def elbo_split():
     ax.set_xlim(0, top)
     ax.set_ylim(lo, hi)
     ax.set_xlabel("KL(q(z|x) ‖ p(z)), nats")
-    ax.set_ylabel("−E_q log p(x|z), nats")
+    ax.set_ylabel(r"$-\mathbb{E}_q \log p(x|z)$, nats")
     ax.legend(frameon=True, fontsize=10, loc="upper right", facecolor="white", edgecolor="white")
     fig.tight_layout()
     return canvas.svg(fig)
