@@ -5,6 +5,8 @@ and 16-D models, and each test digit's ELBO split into its two terms.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -12,7 +14,9 @@ import generators
 from lessons.figures import canvas, modeling
 from lessons.figures.registry import figure
 
-GRID = 15  # decodes per side of the latent plane
+# decodes per side of the latent plane: 15 of the 8x8 digits, 12 of the 28x28 ones,
+# which keeps the still under 300 KB and its data under 200 KB
+GRID, GRID_LARGE_DIGITS = 15, 12
 # ten classes need ten colours: Okabe & Ito's without the yellow (too pale on white),
 # then black, grey, and Paul Tol's wine and dark green
 CLASS_COLOURS = [c for c in canvas.PALETTE if c != "#F0E442"] + [
@@ -31,15 +35,18 @@ def _sample(**params) -> dict:
 
 @figure("vae-latent-plane.png", "vae-latent-plane.json", lesson="variational-autoencoders")
 def latent_plane():
-    """The decoder's mean image at each z of a 15x15 grid over [−3, 3]² (rows from z₂
+    """The decoder's mean image at each z of a square grid over [−3, 3]² (rows from z₂
     high to low), and the same decodes as the explorable's data."""
     out = _sample(mode="grid", grid_size=GRID)
+    if modeling.square(out["images"]).shape[-1] > 16:
+        out = _sample(mode="grid", grid_size=GRID_LARGE_DIGITS)
     images = modeling.square(out["images"])
+    grid = math.isqrt(len(images))
     x0, x1, y0, y1 = out["grid_extent"]  # the centres of the corner decodes
-    h = (x1 - x0) / (GRID - 1) / 2  # half a cell: each decode covers its centre ± h
+    h = (x1 - x0) / (grid - 1) / 2  # half a cell: each decode covers its centre ± h
     fig, ax = canvas.new(height=6.4)
     extent = (x0 - h, x1 + h, y0 - h, y1 + h)
-    modeling.show(ax, modeling.mosaic(images, GRID, GRID), extent=extent)
+    modeling.show(ax, modeling.mosaic(images, grid, grid), extent=extent)
     ax.set_xlabel("z₁")
     ax.set_ylabel("z₂")
     ax.set_xticks([-3, -1.5, 0, 1.5, 3])
@@ -51,10 +58,10 @@ def latent_plane():
     explorable = {
         "kind": "latent-plane",
         "extent": [x0, x1, y0, y1],  # z of the corner decodes' centres
-        "grid": GRID,
+        "grid": grid,
         "size": int(images.shape[-1]),
         # row r, column c of the sprite is the decode at z = (z₁ of c, z₂ of r), z₂ falling
-        "sprite": modeling.png_data_uri(modeling.mosaic(images, GRID, GRID, gap=0)),
+        "sprite": modeling.png_data_uri(modeling.mosaic(images, grid, grid, gap=0)),
         "codes": np.round(out["test_latents"], 2).tolist(),
         "labels": [int(v) for v in out["test_labels"]],
         "colours": CLASS_COLOURS,
