@@ -38,7 +38,7 @@ Explorables.register("noised-digit", function mount(figure, data) {
   function draw() {
     var k = Number(slider.value);
     var t = data.t[k], a = data.sqrt_alpha_bar[k], b = data.sqrt_one_minus_alpha_bar[k];
-    var text = "t = " + t + " of " + data.T + ": √ᾱ_t = " + fmt(a) + " (share of the digit), √(1 − ᾱ_t) = " + fmt(b) + " (share of the noise)";
+    var text = "t = " + t + " of " + data.T + ": √ᾱₜ = " + fmt(a) + " (share of the digit), √(1 − ᾱₜ) = " + fmt(b) + " (share of the noise)";
     slider.setAttribute("aria-valuetext", "t = " + t);
     said.textContent = text;
     canvas.setAttribute("aria-label", "The digit noised to step " + t + "; " + text);
