@@ -123,13 +123,25 @@ REGISTRY = {
 _MODELS: dict[str, tuple[torch.nn.Module, dict]] = {}
 
 
+def _classes(name: str) -> tuple:
+    """(model class, config class) that rebuild checkpoint ``name``: the family's own
+    list where it has one (a family may ship models of several shapes), else the
+    family's classes."""
+    for spec in REGISTRY.values():
+        known = getattr(spec["module"], "CHECKPOINTS", {})
+        if name in known:
+            return known[name]
+    return REGISTRY[name.split("-")[0]]["classes"]
+
+
 def _loader(family: str, dev: torch.device):
-    model_cls, config_cls = REGISTRY[family]["classes"]
+    """load(checkpoint name) → (model, meta), once per process and device; a family's
+    demo may load another family's checkpoint (latent diffusion decodes with the VAE)."""
 
     def load(name: str):
         key = f"{name}@{dev}"
         if key not in _MODELS:
-            _MODELS[key] = store.load(name, model_cls, config_cls, dev=dev)
+            _MODELS[key] = store.load(name, *_classes(name), dev=dev)
         return _MODELS[key]
 
     return load

@@ -153,7 +153,7 @@ class EpsilonNet(nn.Module):
         h = self.inp(x_t)  # (B, hidden)
         for block in self.blocks:
             h = block(h, e)
-        return F.pixel_shuffle(self.out(F.silu(self.out_norm(h))), self.config.patch)
+        return self.out(F.silu(self.out_norm(h)))
 
 
 # ----------------------------------------------------------------------------- 28x28 U-Net
@@ -383,12 +383,34 @@ def sample_latent(model: EpsilonNet, autoencoder, latent_scale: float, n: int, *
 
 # ----------------------------------------------------------------------------- site API
 
+# which class rebuilds each shipped checkpoint (generators.sample's loader asks)
+CHECKPOINTS = {
+    "diffusion-digits": (EpsilonNet, DiffusionConfig),
+    "diffusion-digits28": (UNet, UNetConfig),
+    "diffusion-latent28": (EpsilonNet, DiffusionConfig),
+}
+
 PARAMS = [
+    Param(
+        "dataset",
+        "choice",
+        "digits28",
+        "28x28 handwritten digits (a U-Net) or the 8x8 digits (an MLP).",
+        choices=("digits28", "digits"),
+    ),
+    Param(
+        "space",
+        "choice",
+        "pixel",
+        "Denoise the pixels, or the VAE's 16-D latent and decode it (latent "
+        "diffusion; 28x28 digits only).",
+        choices=("pixel", "latent"),
+    ),
     Param("sampler", "choice", "ddim", "DDPM ancestral or DDIM.", choices=("ddpm", "ddim")),
     Param(
         "num_inference_steps",
         "int",
-        50,
+        LAB_STEPS_28,
         "Denoising steps (the model was trained with 1000).",
         1,
         1000,
@@ -413,22 +435,29 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
         p = {**p, "n_frames": p["num_inference_steps"]}
     if p["sampler"] == "ddpm" and p["eta"] != 0.0:
         raise ParameterError("eta", "eta applies to the ddim sampler only")
-    model, meta = load("diffusion-digits")
-    x, frames = sample(
-        model,
-        p["n"],
-        sampler=p["sampler"],
-        num_inference_steps=p["num_inference_steps"],
-        eta=p["eta"],
-        guidance_scale=p["guidance_scale"],
-        digit=p["digit"],
-        n_frames=p["n_frames"],
-        generator=generator,
-        progress=progress,
-    )
+    if p["space"] == "latent" and p["dataset"] != "digits28":
+        raise ParameterError("space", "latent diffusion runs on the 28x28 digits only")
+    kwargs = {k: p[k] for k in ("num_inference_steps", "eta", "guidance_scale", "digit")}
+    kwargs |= {"sampler": p["sampler"], "n_frames": p["n_frames"]}
+    if p["space"] == "latent":
+        model, meta = load("diffusion-latent28")
+        autoencoder, _ = load(meta["autoencoder"])
+        x, frames = sample_latent(
+            model,
+            autoencoder,
+            meta["latent_scale"],
+            p["n"],
+            generator=generator,
+            progress=progress,
+            **kwargs,
+        )
+    else:
+        model, meta = load(f"diffusion-{p['dataset']}")
+        x, frames = sample(model, p["n"], generator=generator, progress=progress, **kwargs)
+    side = 28 if p["dataset"] == "digits28" else 8
     return {
-        "images": x.reshape(-1, 8, 8).cpu().numpy(),
+        "images": x.reshape(-1, side, side).cpu().numpy(),
         "frame_steps": [f[0] for f in frames],
-        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, 8, 8),
-        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, 8, 8),
+        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, side, side),
+        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, side, side),
     }

@@ -33,10 +33,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from tqdm import tqdm
 
 from . import autoregressive as ar
-from . import data, diffusion, flow, gan, store, vae
+from . import data, diffusion, flow, gan, progress, store, vae
 
 # ----------------------------------------------------------------------------- classifier
 
@@ -93,7 +92,7 @@ def train_classifier(seed: int = 0, steps: int = 3000, show: bool = True):
     model = DigitClassifier(ClassifierConfig())
     opt = torch.optim.Adam(model.parameters(), 1e-3, weight_decay=1e-4)
     best, best_state = -1.0, None
-    for i in tqdm(range(steps), desc="classifier", disable=not show, mininterval=2):
+    for i in progress.bar(range(steps), desc="classifier", disable=not show):
         model.train()
         ix = torch.randint(len(X), (128,), generator=g)
         loss = F.cross_entropy(model(_shift(X[ix], g)), y[ix])

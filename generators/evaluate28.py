@@ -44,9 +44,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from tqdm import tqdm
 
-from . import data, store
+from . import data, progress, store
 from .evaluate import DigitClassifier, frechet_distance, plain
 
 D28 = 28 * 28  # dimensions of a digit
@@ -114,7 +113,7 @@ def train_classifier28(seed: int = 0, steps: int = 3000, dev=None, show: bool = 
     opt = torch.optim.Adam(model.parameters(), 1e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     best, best_state = -1.0, None
-    for i in tqdm(range(steps), desc="classifier28", disable=not show, mininterval=2):
+    for i in progress.bar(range(steps), desc="classifier28", disable=not show):
         model.train()
         ix = torch.randint(len(X), (128,), generator=g)
         loss = F.cross_entropy(model(jitter(X[ix], g).to(dev)), y[ix].to(dev))
@@ -279,30 +278,36 @@ def independent_pixels_bpd(split: str = "test", alpha: float | None = None) -> f
 
 
 def mixture_bpd(
-    k: int = 10, iters: int = 30, alpha: float | None = None, seed: int = 0, split: str = "test"
+    k: int = 10,
+    iters: int = 30,
+    alpha: float | None = None,
+    seed: int = 0,
+    split: str = "test",
+    dev=None,
 ) -> float:
     """A mixture of K products of 784 categoricals over 256 levels, fitted by EM on the
     training digits (the M-step add-α smoothed, α chosen on the validation split)."""
     if alpha is None:
-        alpha = min(ALPHAS, key=lambda a: mixture_bpd(k, iters, a, seed, "val"))
-    X, Xt = torch.from_numpy(_levels("train")), torch.from_numpy(_levels(split))
-    flat = (torch.arange(D28) * 256 + X).reshape(-1)  # (N·784,) index of (pixel, level)
-    resp = torch.from_numpy(np.random.default_rng(seed).dirichlet(np.ones(k), len(X)))
+        alpha = min(ALPHAS, key=lambda a: mixture_bpd(k, iters, a, seed, "val", dev))
+    X, Xt = (torch.from_numpy(_levels(s)).to(dev) for s in ("train", split))
+    pixel = torch.arange(D28, device=dev)
+    flat = (pixel * 256 + X).reshape(-1)  # (N·784,) index of (pixel, level)
+    resp = torch.from_numpy(np.random.default_rng(seed).dirichlet(np.ones(k), len(X))).to(dev)
 
     def loglik(logp, Xs):  # (N, K) log π_k + Σ_j log p_k(x_j)
-        gathered = logp[:, torch.arange(D28), Xs]  # (K, N, 784)
+        gathered = logp[:, pixel, Xs]  # (K, N, 784)
         return gathered.sum(-1).T + torch.log(pi)
 
     for _ in range(iters):
         pi = resp.mean(0)
-        counts = torch.zeros(k, D28 * 256, dtype=torch.float64)
+        counts = torch.zeros(k, D28 * 256, dtype=torch.float64, device=dev)
         for c in range(k):
             counts[c].index_add_(0, flat, resp[:, c].repeat_interleave(D28))
         counts = counts.view(k, D28, 256) + alpha
         logp = torch.log(counts / counts.sum(-1, keepdim=True))
         ll = loglik(logp, X)
         resp = torch.softmax(ll, 1)
-    return bpd_discrete(torch.logsumexp(loglik(logp, Xt), 1))
+    return bpd_discrete(torch.logsumexp(loglik(logp, Xt), 1).cpu())
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -355,7 +360,7 @@ def diffusion_row(judge: Judge28, n: int, quick: bool, dev) -> dict:
             draw(n_tab, sampler=sm, num_inference_steps=s, guidance_scale=w, digit=lab)
         )
         for sm in ("ddpm", "ddim")
-        for s in ([10, 50] if quick else [10, 20, 50, 100, 1000])
+        for s in ([10, 50] if quick else [10, 20, 50, 100, 250])
     }
     row["guidance"] = {}
     for scale in [1.0, 1.5, 2.0, 3.0, 5.0]:
@@ -391,6 +396,7 @@ def latent_diffusion_row(judge: Judge28, n: int, quick: bool, dev) -> dict:
     _, secs = _timed(lambda: draw(16, num_inference_steps=steps, guidance_scale=w))
     row |= {
         "sampler": f"DDIM 50 steps in latent space, guidance {w:g}, labels 0..9 in turn",
+        "guidance_scale": w,
         "parameters": _parameters(m, ae.decoder),
         "parameters_note": "the latent ε-network plus the VAE's decoder",
         "sample16_seconds": secs,
@@ -450,8 +456,13 @@ MODELS = {
 }
 
 
-def evaluate(quick: bool = False, dev=None, only: list[str] | None = None) -> dict:
+def evaluate(
+    quick: bool = False, dev=None, only: list[str] | None = None, previous: dict | None = None
+) -> dict:
+    """Every checkpoint of MODELS that exists (or those in ``only``), with the baselines;
+    a partial run (``only``) keeps ``previous``'s baselines and other rows."""
     dev = dev or store.device()
+    previous = previous or {}
     n = 300 if quick else 1000
     t0 = time.perf_counter()
     judge = Judge28.load()
@@ -465,16 +476,17 @@ def evaluate(quick: bool = False, dev=None, only: list[str] | None = None) -> di
             "parameters": sum(p.numel() for p in judge.clf.parameters()),
             "train_seconds": clf_meta.get("train_seconds"),
         },
-        "baselines_bpd": {
+        "baselines_bpd": (only and previous.get("baselines_bpd"))
+        or {
             "independent_pixels": independent_pixels_bpd(),
-            "mixture10": mixture_bpd(iters=10 if quick else 30),
+            "mixture10": mixture_bpd(iters=10 if quick else 30, dev=dev),
         },
         "real_train_digits": {
             "fid": judge.fid(judge.train_pixels[:1000]),
             "classes_covered": len(set(judge.labels(judge.train_pixels).tolist())),
         },
         "real_validation_digits": judge.report(real_val),
-        "models": {},
+        "models": dict(previous.get("models", {})) if only else {},
     }
     print("classifier", out["classifier"], "baselines", out["baselines_bpd"])
     for name, fn in MODELS.items():
@@ -571,10 +583,10 @@ def main(argv=None):
     p.add_argument("--device", choices=["cpu", "cuda"], default=None)
     p.add_argument("--only", nargs="*", help="checkpoints to evaluate (default: all present)")
     a = p.parse_args(argv)
-    r = evaluate(quick=a.quick, dev=torch.device(a.device) if a.device else None, only=a.only)
-    if a.only:  # keep the rows of the checkpoints not re-evaluated
-        old = json.loads((store.CHECKPOINT_DIR / "evaluation.json").read_text())
-        r["models"] = {**old.get("digits28", {}).get("models", {}), **r["models"]}
+    path = store.CHECKPOINT_DIR / "evaluation.json"
+    previous = json.loads(path.read_text()).get("digits28") if path.exists() else None
+    dev = torch.device(a.device) if a.device else None
+    r = evaluate(quick=a.quick, dev=dev, only=a.only, previous=previous)
     write(r)
     print(to_markdown(r))
 

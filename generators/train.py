@@ -16,10 +16,9 @@ import time
 from dataclasses import replace
 
 import torch
-from tqdm import tqdm
 
 from . import autoregressive as ar
-from . import data, diffusion, flow, gan, store, vae
+from . import data, diffusion, flow, gan, progress, store, vae
 
 # checkpoint name → (family, dataset, config, training hyper-parameters)
 TARGETS = {
@@ -174,7 +173,7 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
     # an exponential moving average of the weights, the network diffusion samples with
     # (Ho et al. 2020): it smooths the last steps' noise out of the weights
     ema = [p.detach().clone() for p in model.parameters()] if hp.get("ema") else None
-    bar = tqdm(range(steps), desc=desc, disable=not show, mininterval=2)
+    bar = progress.bar(range(steps), desc=desc, disable=not show)
     for i in bar:
         model.train()
         loss = loss_fn(i)
@@ -402,7 +401,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     decay = lambda i: 1 - i / steps  # noqa: E731
     sched = [torch.optim.lr_scheduler.LambdaLR(o, decay) for o in (opt_d, opt_g)]
     history = []
-    bar = tqdm(range(steps), desc=name, disable=not show, mininterval=2)
+    bar = progress.bar(range(steps), desc=name, disable=not show)
     for i in bar:
         model.train()
         loss_d, loss_g = gan.train_step(model, opt_d, opt_g, real_batch, g)

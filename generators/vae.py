@@ -21,7 +21,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .data import digits_tensor
+from .data import digits28_tensor, digits_tensor
 from .params import Param, ParameterError
 
 
@@ -207,7 +207,22 @@ def iwae_bound(model: VAE | ConvVAE, x: torch.Tensor, k: int = 256, generator=No
 
 # ----------------------------------------------------------------------------- site API
 
+# which class rebuilds each shipped checkpoint (generators.sample's loader asks)
+CHECKPOINTS = {
+    "vae-digits": (VAE, VAEConfig),
+    "vae-digits-z16": (VAE, VAEConfig),
+    "vae-digits28": (ConvVAE, ConvVAEConfig),
+    "vae-digits28-z16": (ConvVAE, ConvVAEConfig),
+}
+
 PARAMS = [
+    Param(
+        "dataset",
+        "choice",
+        "digits28",
+        "28x28 handwritten digits (a convolutional VAE) or the 8x8 digits (an MLP).",
+        choices=("digits28", "digits"),
+    ),
     Param(
         "mode",
         "choice",
@@ -240,21 +255,35 @@ PARAMS = [
 ]
 
 
+def checkpoint_name(dataset: str, latent_dim: int) -> str:
+    return f"vae-{dataset}" + ("-z16" if latent_dim == 16 else "")
+
+
 def _images(x: torch.Tensor):
-    return x.reshape(-1, 8, 8).clamp(0, 1).cpu().numpy()
+    """(B, …) in [0, 1] → (B, side, side) NumPy: 8x8 or 28x28 digits."""
+    side = 28 if x[0].numel() == 784 else 8
+    return x.reshape(-1, side, side).clamp(0, 1).cpu().numpy()
+
+
+def _test_digits(dataset: str, dev):
+    """The test digits as the model reads them, their labels, and as images in [0, 1]."""
+    if dataset == "digits28":
+        X, y = digits28_tensor("test")
+        return X.to(dev), y, X.to(dev)
+    X, y = digits_tensor("test")
+    return X.to(dev), y, X.to(dev).float() / 16
 
 
 @torch.no_grad()
 def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
-    name = "vae-digits" if p["latent_dim"] == 2 else "vae-digits-z16"
-    model, meta = load(name)
+    model, meta = load(checkpoint_name(p["dataset"], p["latent_dim"]))
     L = model.config.latent_dim
+    X, y, pixels = _test_digits(p["dataset"], dev)
     out: dict = {"latent_dim": L}
     if L == 2:
         z = torch.tensor([[p["z1"], p["z2"]]], device=dev)
         out["image_at_z"] = _images(model.decode_mean(z))[0]
-        X, y = digits_tensor("test")
-        out["test_latents"] = model.encode(X.to(dev))[0].cpu().numpy()  # (447, 2) μ for a scatter
+        out["test_latents"] = model.encode(X)[0].cpu().numpy()  # μ of each test digit
         out["test_labels"] = y.numpy()
     if p["mode"] == "sample":
         z = torch.randn(p["n"], L, generator=generator, device=dev)
@@ -269,18 +298,15 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
         out["images"] = _images(model.decode_mean(z))
         out["grid_extent"] = [-3.0, 3.0, -3.0, 3.0]
     elif p["mode"] == "interpolate":
-        X, y = digits_tensor("test")
-        xa = X[(y == p["digit_a"]).nonzero()[0]].to(dev)
-        xb = X[(y == p["digit_b"]).nonzero()[0]].to(dev)
-        za, zb = model.encode(xa)[0], model.encode(xb)[0]
+        a, b = (int((y == p[k]).nonzero()[0]) for k in ("digit_a", "digit_b"))
+        za, zb = model.encode(X[[a]])[0], model.encode(X[[b]])[0]
         w = torch.linspace(0, 1, p["steps"], device=dev)[:, None]
         out["images"] = _images(model.decode_mean((1 - w) * za + w * zb))
-        out["endpoints"] = _images(torch.cat([xa, xb]).float() / 16)
+        out["endpoints"] = _images(pixels[[a, b]])
     else:  # reconstruct
-        X, _ = digits_tensor("test")
-        x = X[: p["n"]].to(dev)
+        x = X[: p["n"]]
         mu, _ = model.encode(x)
-        out["originals"] = _images(x.float() / 16)
+        out["originals"] = _images(pixels[: p["n"]])
         out["images"] = _images(model.decode_mean(mu))
         e, rec, kl = elbo(model, x, generator)
         out["elbo"], out["kl"] = e.cpu().numpy(), kl.cpu().numpy()
