@@ -90,9 +90,10 @@ COLUMNS28 = [
     (
         _("Train ÷ test"),
         _(
-            "A sample's distance to the nearest of 500 training digits divided by its "
-            "distance to the nearest of the 500 test digits: about 1 for a model that "
-            "learned digits in general, below 1 when it leans toward its training digits."
+            "A sample's distance to its nearest training digit divided by its distance to "
+            "its nearest test digit, relative to the same for real digits no model saw: "
+            "about 1 for a model that learned digits in general, below 1 when it leans "
+            "toward its training digits."
         ),
     ),
     COLUMNS[4],
