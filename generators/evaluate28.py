@@ -362,7 +362,7 @@ def diffusion_row(judge: Judge28, n: int, quick: bool, dev) -> dict:
         "sample16": f"DDIM {steps} steps, 16 digits of any class",
         "unconditional": judge.report(draw(n, num_inference_steps=50, guidance_scale=1.0)),
     }
-    n_tab = 200 if quick else n
+    n_tab = min(n, 200) if quick else n
     lab = _labels(n_tab, dev)
     row["steps_fid_guided"] = {
         f"{sm}-{s}": judge.fid(
@@ -466,13 +466,17 @@ MODELS = {
 
 
 def evaluate(
-    quick: bool = False, dev=None, only: list[str] | None = None, previous: dict | None = None
+    quick: bool = False,
+    dev=None,
+    only: list[str] | None = None,
+    previous: dict | None = None,
+    n: int | None = None,
 ) -> dict:
     """Every checkpoint of MODELS that exists (or those in ``only``), with the baselines;
     a partial run (``only``) keeps ``previous``'s baselines and other rows."""
     dev = dev or store.device()
     previous = previous or {}
-    n = 300 if quick else 1000
+    n = n or (300 if quick else 1000)
     t0 = time.perf_counter()
     judge = Judge28.load()
     clf_meta = store.read_meta(CLASSIFIER)
@@ -596,11 +600,12 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="fewer samples (for a smoke run)")
     p.add_argument("--device", choices=["cpu", "cuda"], default=None)
     p.add_argument("--only", nargs="*", help="checkpoints to evaluate (default: all present)")
+    p.add_argument("--n", type=int, default=None, help="samples per model (a smoke run)")
     a = p.parse_args(argv)
     path = store.CHECKPOINT_DIR / "evaluation.json"
     previous = json.loads(path.read_text()).get("digits28") if path.exists() else None
     dev = torch.device(a.device) if a.device else None
-    r = evaluate(quick=a.quick, dev=dev, only=a.only, previous=previous)
+    r = evaluate(quick=a.quick, dev=dev, only=a.only, previous=previous, n=a.n)
     write(r)
     print(to_markdown(r))
 
