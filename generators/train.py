@@ -550,7 +550,10 @@ def main(argv=None):
             "chars": len(corpus),
             "sha256": hashlib.sha256(corpus.encode()).hexdigest(),
         }
-    meta["slice_metrics"] = slice_metrics(name, model, scale=extra.get("latent_scale"))
+    # measured on the CPU whatever the training device, so that the tests (on the CPU)
+    # draw the same t and ε from the same generator and can reproduce them
+    on_cpu = copy.deepcopy(model).cpu()
+    meta["slice_metrics"] = slice_metrics(name, on_cpu, scale=extra.get("latent_scale"))
     if a.metrics_only:
         import json
         from dataclasses import asdict
