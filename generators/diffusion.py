@@ -363,7 +363,7 @@ def sample(
             x = ab_prev.sqrt() * x0_hat + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
             x = x + sigma * noise
         if progress:
-            progress(i + 1, len(ts), frames[-1][2][0] if i in keep else None)
+            progress(i + 1, len(ts), frames[-1][2][0].reshape(-1) if i in keep else None)
     return (x if c.points else ((x + 1) / 2).clamp(0, 1)), frames
 
 
@@ -371,11 +371,20 @@ def sample(
 def sample_latent(model: EpsilonNet, autoencoder, latent_scale: float, n: int, **kwargs):
     """Latent diffusion: run ``sample`` in the autoencoder's latent space, then decode.
     Returns (images (n, 1, 28, 28) in [0, 1], frames with x_t and x̂_0 decoded too)."""
-    z, frames = sample(model, n, **kwargs)
     dev = model.alpha_bar.device
 
     def decode(v):
         return autoencoder.decode_mean(torch.as_tensor(v, device=dev) * latent_scale).cpu().numpy()
+
+    progress = kwargs.pop("progress", None)
+    if progress:  # the preview is a latent: show it decoded
+
+        def decoded(step, total, preview=None):
+            image = None if preview is None else decode(preview[None]).reshape(-1)
+            progress(step, total, image)
+
+        kwargs["progress"] = decoded
+    z, frames = sample(model, n, **kwargs)
 
     images = autoencoder.decode_mean(z * latent_scale)
     return images, [(t, decode(a), decode(b)) for t, a, b in frames]

@@ -131,7 +131,13 @@ def test_diffusion_draws_28x28_digits_by_default_in_pixel_or_latent_space(space)
     diffusion decoded by the VAE, with frames and x̂₀ previews of the same size, and the
     same seed giving the same digits."""
     kw = dict(space=space, digit=3, guidance_scale=3.0, n=2, num_inference_steps=4, n_frames=2)
-    r = generators.sample("diffusion", seed=1, **kw)
+    previews = []
+    r = generators.sample(
+        "diffusion", seed=1, progress=lambda s, t, x0=None: previews.append(x0), **kw
+    )
+    # the site's live preview: the first sample's x̂₀ as 784 pixels (decoded when latent)
+    shown = [p for p in previews if p is not None]
+    assert len(shown) == 2 and all(p.shape == (784,) for p in shown)
     assert r["params"]["dataset"] == "digits28"
     assert r["images"].shape == (2, 28, 28) and 0 <= r["images"].min() <= r["images"].max() <= 1
     assert r["frames"].shape == (2, 2, 28, 28) and r["x0_previews"].shape == (2, 2, 28, 28)
