@@ -568,6 +568,39 @@ def to_markdown(r: dict) -> str:
     for name, v in r["models"].items():
         if v.get("note"):
             lines += [f"*{name}*: {v['note']}", ""]
+        if "unconditional" in v:
+            u = v["unconditional"]
+            lines += [
+                f"*{name}* without a label (guidance off): digits-FID {_f(u['fid'])}, "
+                f"{u['classes_covered']}/10 classes, train ÷ test {_f(u['train_test_ratio'])}.",
+                "",
+            ]
+    d = r["models"].get("diffusion-digits28", {})
+    if "guidance" in d:
+        lines += [
+            "### 28x28 diffusion: guidance scale (DDIM 50 steps, labels 0..9 in turn)",
+            "",
+            "| guidance | right digit | digits-FID | copy ratio | train ÷ test |",
+            "|---|---|---|---|---|",
+        ]
+        for w, g in d["guidance"].items():
+            lines.append(
+                f"| {w} | {g['right_digit']:.1%} | {_f(g['fid'])} | {_f(g['copy_ratio'])} | "
+                f"{_f(g['train_test_ratio'])} |"
+            )
+        t = d["steps_fid_guided"]
+        steps = sorted({int(k.split("-")[1]) for k in t})
+        lines += [
+            "",
+            f"### 28x28 diffusion: digits-FID against steps (guidance {d['guidance_scale']:g})",
+            "",
+            "| sampler | " + " | ".join(str(s) for s in steps) + " |",
+            "|---|" + "---|" * len(steps),
+        ]
+        for sm in ("ddpm", "ddim"):
+            cells = " | ".join(_f(t[f"{sm}-{s}"]) for s in steps)
+            lines.append(f"| {sm.upper()} | {cells} |")
+        lines.append("")
     return "\n".join(lines)
 
 
