@@ -117,7 +117,7 @@ TARGETS = {
         "diffusion",
         "digits28",
         diffusion.UNetConfig(channels=(32, 64), patch=2, dropout=0.1, p_uncond=0.1),
-        dict(steps=12000, batch_size=128, lr=1e-3, ema=0.999),
+        dict(steps=12000, batch_size=128, lr=2e-3, ema=0.999),
     ),
     "vae-digits28": (
         "vae",
