@@ -152,6 +152,9 @@ def compare_context() -> dict:
         "rows28": rows28,
         "columns28": COLUMNS28,
         "digits28": (ev or {}).get("digits28"),
+        "classifier28_accuracy": _percent(
+            (ev or {}).get("digits28", {}).get("classifier", {}).get("test_accuracy")
+        ),
         "grids": grids,
         "baselines": (ev or {}).get("baselines"),
         **extras,
@@ -176,6 +179,10 @@ def _row28(title: str, family: str, checkpoint: str, d: dict, timings: dict) -> 
         "train_seconds": meta.get("train_seconds"),
         "train_device": meta.get("device", ""),
     }
+
+
+def _percent(x: float | None) -> str | None:
+    return None if x is None else f"{x:.1%}"
 
 
 def _thousands(n: int | None) -> str | None:
