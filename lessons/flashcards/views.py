@@ -23,6 +23,7 @@ from . import scheduling as fc
 from . import services
 from .anki import deck_apkg
 from .forms import CardForm, PreferenceForm, ReviewForm
+from .requeue import requeue_reason
 
 
 def _preference_form(request: HttpRequest, data=None) -> PreferenceForm:
@@ -54,7 +55,15 @@ def _study_context(request, path, *, show: Flashcard | None = None, error: str =
             back=_face(card.back),
             key=uuid.uuid4(),
             choices=fc.rating_choices(
-                standing=standing, retention=fc.desired_retention(user=request.user), now=now
+                standing=standing,
+                retention=fc.desired_retention(user=request.user),
+                now=now,
+                weights=fc.weights_for(user=request.user),
+            ),
+            reason=(
+                requeue_reason(learner=request.user, card=card)
+                if request.user.is_authenticated
+                else None
             ),
         )
     return context
@@ -180,7 +189,9 @@ def _card_form(card, lessons, data=None) -> CardForm:
 def _cards_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=None):
     """The deck editor; `failed` is (card, its form) to show again with its errors."""
     choices, _lessons = _lesson_choices(path)
-    cards = list(path.flashcards.select_related("lesson").order_by("position", "id"))
+    cards = list(
+        path.flashcards.filter(question=None).select_related("lesson").order_by("position", "id")
+    )
     for card in cards:  # shown as learners see it, math and all
         card.front_html = render_markdown(card.front).html
     forms = [
@@ -217,7 +228,7 @@ def cards_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def card_update(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     path = editable_path(request, slug)
-    card = get_object_or_404(path.flashcards, pk=card_id)
+    card = get_object_or_404(path.flashcards.filter(question=None), pk=card_id)
     choices, lessons = _lesson_choices(path)
     form = _card_form(card, choices, request.POST)
     if not form.is_valid():
@@ -233,6 +244,6 @@ def card_update(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
 @require_POST
 def card_delete(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     path = editable_path(request, slug)
-    services.card_delete(card=get_object_or_404(path.flashcards, pk=card_id))
+    services.card_delete(card=get_object_or_404(path.flashcards.filter(question=None), pk=card_id))
     messages.success(request, _("Card deleted."))
     return redirect("cards_edit", slug=path.slug)
