@@ -42,6 +42,11 @@ def parameters_in_use(*, user: User | AnonymousUser | None) -> ParametersInUse:
     return ParametersInUse(tuple(fsrs.scheduler.DEFAULT_PARAMETERS), "default", None)
 
 
+def own_review_count(*, user: User | AnonymousUser) -> int:
+    """How many reviews a signed-in learner has stored (0 when anonymous)."""
+    return Review.objects.filter(learner=user).count() if user.is_authenticated else 0
+
+
 def review_logs(reviews) -> list[fsrs.ReviewLog]:
     """Stored reviews as py-fsrs review logs. Cards are told apart per learner: two
     learners' reviews of one card are two histories."""

@@ -23,6 +23,7 @@ from . import scheduling as fc
 from . import services
 from .anki import deck_apkg
 from .forms import CardForm, PreferenceForm, ReviewForm
+from .parameters import MIN_REVIEWS, own_review_count, parameters_in_use
 from .requeue import requeue_reason
 
 
@@ -75,8 +76,17 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
     queue = fc.study_queue(request=request, path=path)
     cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
     form = _preference_form(request) if request.user.is_authenticated else None
-    context = {"path": path, "queue": queue, "cards": cards, "form": form}
+    context = {"path": path, "queue": queue, "cards": cards, "form": form, **_fsrs_context(request)}
     return render(request, "lessons/flashcards/flashcards.html", context)
+
+
+def _fsrs_context(request) -> dict:
+    """Which FSRS parameters schedule this learner, for the note that says so."""
+    return {
+        "fsrs_in_use": parameters_in_use(user=request.user),
+        "own_reviews": own_review_count(user=request.user),
+        "min_reviews": MIN_REVIEWS,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,7 +176,7 @@ def preferences(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("path_flashcards", slug=path.slug)
     queue = fc.study_queue(request=request, path=path)
     cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
-    context = {"path": path, "queue": queue, "cards": cards, "form": form}
+    context = {"path": path, "queue": queue, "cards": cards, "form": form, **_fsrs_context(request)}
     return render(
         request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST
     )
