@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lessons import svgplot
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
 from lessons.models import Flashcard, LearningPath, Lesson, Rating, StudyPreference
@@ -25,6 +26,7 @@ from .anki import deck_apkg
 from .forms import CardForm, PreferenceForm, ReviewForm
 from .parameters import MIN_REVIEWS, own_review_count, parameters_in_use
 from .requeue import requeue_reason
+from .statistics import learner_statistics
 
 
 def _preference_form(request: HttpRequest, data=None) -> PreferenceForm:
@@ -180,6 +182,74 @@ def preferences(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST
     )
+
+
+@require_GET
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The learner's statistics page: every plot drawn here as SVG, its numbers beside it."""
+    stats = learner_statistics(learner=request.user)
+    context = {
+        "stats": stats,
+        "plots": _statistics_plots(stats),
+        "table": list(zip(stats.reviews_per_day, stats.forecast, strict=True)),
+        **_fsrs_context(request),
+    }
+    return render(request, "lessons/flashcards/statistics.html", context)
+
+
+def _statistics_plots(stats) -> dict:
+    day = "%m-%d"
+    plots = {
+        "reviews": svgplot.bar_chart(
+            plot_id="reviews-per-day",
+            title=str(_("Reviews per day, last 30 days")),
+            desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in stats.reviews_per_day),
+            labels=[f"{d:{day}}" for d, _n in stats.reviews_per_day],
+            values=[n for _d, n in stats.reviews_per_day],
+        ),
+        "forecast": svgplot.bar_chart(
+            plot_id="forecast",
+            title=str(_("Cards due each day, next 30 days")),
+            desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in stats.forecast),
+            labels=[f"{d:{day}}" for d, _n in stats.forecast],
+            values=[n for _d, n in stats.forecast],
+        ),
+        "states": svgplot.bar_chart(
+            plot_id="card-states",
+            title=str(_("Your cards by state")),
+            desc=", ".join(f"{name}: {n}" for name, n in stats.by_state.items()),
+            labels=list(stats.by_state),
+            values=list(stats.by_state.values()),
+        ),
+    }
+    if stats.retention_weeks:
+        plots["retention"] = svgplot.line_chart(
+            plot_id="retention",
+            title=str(_("True retention per week against your desired retention")),
+            desc=", ".join(
+                f"week of {w.start:%Y-%m-%d}: {w.passed} of {w.reviews}"
+                for w in stats.retention_weeks
+            ),
+            labels=[f"{w.start:{day}}" for w in stats.retention_weeks],
+            values=[100 * w.rate for w in stats.retention_weeks],
+            y_max=100,
+            y_format="{:.0f}%",
+            reference=100 * stats.desired_retention,
+        )
+    if stats.attempts:
+        plots["attempts"] = svgplot.line_chart(
+            plot_id="quiz-attempts",
+            title=str(_("Quiz scores over time")),
+            desc=", ".join(
+                f"{a.finished_at:%Y-%m-%d} {a.path.title}: {a.percent}%" for a in stats.attempts
+            ),
+            labels=[f"{a.finished_at:{day}}" for a in stats.attempts],
+            values=[a.percent or 0 for a in stats.attempts],
+            y_max=100,
+            y_format="{:.0f}%",
+        )
+    return plots
 
 
 # --- the deck editor (the path's owner and staff) ----------------------------------
