@@ -3,6 +3,7 @@ page. Each plot is an image with a title and a description for screen readers, a
 prints its numbers as text beside the marks; colours come from the stylesheet
 (`.plot …` classes, `currentColor`), so dark mode needs nothing here."""
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -48,6 +49,13 @@ def _axes(y_max: float, y_format: str) -> list[str]:
     return parts
 
 
+def _room_above(top: float) -> int:
+    """A whole, even top for the y axis a little above the highest value, so the
+    gridline halfway is a whole number too."""
+    room = max(2, math.ceil(top * 1.15))
+    return room + room % 2
+
+
 def _label_every(n: int) -> int:
     return max(1, -(-n // 10))  # at most about ten x labels
 
@@ -65,8 +73,7 @@ def bar_chart(
     bands: list[Band | None] | None = None,
 ) -> SafeString:
     """One bar per label; a value of None draws no bar and prints "–"."""
-    top = max([v for v in values if v is not None] + [0])
-    y_max = y_max or (top * 1.15 if top else 1)
+    y_max = y_max or _room_above(max([v for v in values if v is not None] + [0]))
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(values))
     every = _label_every(len(values))
     parts = _axes(y_max, y_format)
