@@ -1,5 +1,5 @@
-"""Staff administration of paths, lessons, resources, progress, podcast episodes,
-flashcards and quizzes."""
+"""Staff administration of paths, lessons, resources, figures, progress, podcast
+episodes, flashcards and quizzes."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .cache import content_changed
 from .models import (
     CardState,
     Episode,
@@ -18,6 +19,7 @@ from .models import (
     LearningPath,
     Lesson,
     LessonCompletion,
+    PathFigure,
     QuizAnswer,
     QuizAttempt,
     QuizOption,
@@ -53,6 +55,20 @@ class ResourceInline(admin.TabularInline):
     extra = 0
 
 
+class FigureInline(admin.TabularInline):
+    """A path's figures, to look at: they change only with its bundle (import_path or
+    an upload), where every file is checked and every lesson's reference to it."""
+
+    model = PathFigure
+    fields = ["name", "content_type", "width", "height", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class OwnerFilter(admin.SimpleListFilter):
     title = _("made by")
     parameter_name = "made_by"
@@ -74,6 +90,13 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _content_changed(paths) -> None:
+    """An UPDATE of paths sends no signal: their cached pages (lessons/cache.py) must
+    still stop being served, e.g. to anonymous readers of an unpublished path."""
+    for path_id in paths.values_list("pk", flat=True):
+        content_changed(path_id)
+
+
 @admin.register(LearningPath)
 class LearningPathAdmin(admin.ModelAdmin):
     list_display = [
@@ -91,7 +114,7 @@ class LearningPathAdmin(admin.ModelAdmin):
     list_select_related = ["owner", "cloned_from"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["owner", "cloned_from"]
-    inlines = [LessonInline, ResourceInline]
+    inlines = [LessonInline, ResourceInline, FigureInline]
     actions = ["feature", "unfeature", "publish", "unpublish"]
 
     def save_formset(self, request, form, formset, change):
@@ -105,6 +128,7 @@ class LearningPathAdmin(admin.ModelAdmin):
     def feature(self, request, queryset):
         eligible = queryset.filter(published=True, visibility=Visibility.PUBLIC)
         count = eligible.update(featured=True, updated_at=timezone.now())
+        _content_changed(eligible)
         skipped = queryset.count() - count
         self.message_user(request, _("%(n)d path(s) featured.") % {"n": count})
         if skipped:
@@ -117,16 +141,19 @@ class LearningPathAdmin(admin.ModelAdmin):
     @admin.action(description=_("Stop featuring"))
     def unfeature(self, request, queryset):
         count = queryset.update(featured=False, updated_at=timezone.now())
+        _content_changed(queryset)
         self.message_user(request, _("%(n)d path(s) no longer featured.") % {"n": count})
 
     @admin.action(description=_("Publish"))
     def publish(self, request, queryset):
         count = queryset.update(published=True, updated_at=timezone.now())
+        _content_changed(queryset)
         self.message_user(request, _("%(n)d path(s) published.") % {"n": count})
 
     @admin.action(description=_("Unpublish (hide from all but owner and staff)"))
     def unpublish(self, request, queryset):
         count = queryset.update(published=False, featured=False, updated_at=timezone.now())
+        _content_changed(queryset)
         self.message_user(request, _("%(n)d path(s) unpublished.") % {"n": count})
 
 

@@ -67,6 +67,7 @@ BUNDLE_IMAGE = re.compile(r"figures/[A-Za-z0-9][A-Za-z0-9._-]*\.(?:png|svg|jpg|j
 FIGURE_URL = r"/paths/[A-Za-z0-9_-]+/figures/[a-z0-9][a-z0-9-]*\.{}(?:\?v=[0-9a-f]+)?"
 FIGURE_IMAGE_URL = re.compile(FIGURE_URL.format("(?:png|svg|jpg|jpeg|webp)"))
 FIGURE_DATA_URL = re.compile(FIGURE_URL.format("json"))
+CAPTION_MATH = re.compile(r"(?<!\\)\$([^$\n]+?)(?<!\\)\$")
 ATTRIBUTE_VALUES = {"loading": {"lazy"}, "decoding": {"async"}}
 
 
@@ -167,7 +168,9 @@ class _Figures(Treeprocessor):
         image.tail = None
         figure.append(image)
         caption = etree.SubElement(figure, "figcaption")
-        caption.text = image.attrib.pop("title")
+        # `$…$` in a caption is math, as in the text: the delimiters KaTeX's auto-render
+        # looks for on the page (a title is plain text to Markdown, never typeset).
+        caption.text = CAPTION_MATH.sub(r"\\(\1\\)", image.attrib.pop("title"))
         return figure
 
 

@@ -19,10 +19,11 @@ import fsrs
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lessons.cache import cached
 from lessons.models import (
     CardPhase,
     CardState,
@@ -236,15 +237,6 @@ def _new_seen_today(*, request, path: LearningPath, now: datetime) -> int:
     return firsts.filter(reviewed_at__gte=start).count()
 
 
-def _deck_of(user: User | AnonymousUser, path: LearningPath) -> QuerySet[Flashcard]:
-    """The path's deck as this learner studies it: its cards, and those made from quiz
-    questions they missed (see requeue.py)."""
-    if not user.is_authenticated:
-        return path.flashcards.filter(question=None)
-    queued = CardState.objects.filter(learner=user, card__path=path).values("card_id")
-    return path.flashcards.filter(Q(question=None) | Q(id__in=queued))
-
-
 @dataclass
 class StudyQueue:
     """A study session: cards due now (oldest first), then today's new cards."""
@@ -269,15 +261,24 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
     """The learner's queue for a path. Due cards come first, by due time; then unseen
     cards in the path's order, at most the learner's new-cards-per-day less those
     already started today. When nothing else is left, learning steps due within
-    `LEARN_AHEAD` are shown early, as Anki does. Four queries when signed in (cards,
-    states, study settings, today's new cards), whatever the number of cards."""
+    `LEARN_AHEAD` are shown early, as Anki does. Three queries when signed in (states,
+    study settings, today's new cards; the deck comes from the cache), whatever the
+    number of cards, and one more once the learner has cards made from quiz questions
+    they missed (see requeue.py), which are not part of the deck."""
     now = now or timezone.now()
-    cards = list(_deck_of(request.user, path).select_related("lesson"))
+    # The deck changes only with the path's content: read once per content version.
+    deck = path.flashcards.filter(question=None).select_related("lesson")
+    cards = cached(path.id, "deck", lambda: list(deck))
+    known = standings(request=request, path=path)
+    in_deck = {card.id for card in cards}
+    if any(card_id not in in_deck for card_id in known):
+        cards = cards + list(
+            path.flashcards.filter(id__in=set(known) - in_deck).select_related("lesson")
+        )
     for card in cards:  # their links need the path's slug: no query per card
         card.path = path
         if card.lesson:
             card.lesson.path = path
-    known = standings(request=request, path=path)
     due, waiting, unseen = [], [], []
     for card in cards:
         standing = known.get(card.id)

@@ -50,3 +50,19 @@ def test_learners_cannot_open_the_admin(client, learner):
     response = client.get(admin_url(LearningPath, "changelist"))
     assert response.status_code == HTTPStatus.FOUND
     assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_path_admin_shows_its_figures_without_letting_them_change(client, staff):
+    """Protects the figures' one way in (the bundle, where every file is checked):
+    staff see a path's figures in its admin page, but cannot add or edit them there."""
+    from lessons.authoring.services import path_import
+    from tests.lessons.figure_files import figure_bundle
+
+    path, _ = path_import(bundle=figure_bundle())
+    client.force_login(staff)
+    html = client.get(reverse("admin:lessons_learningpath_change", args=[path.pk])).content
+    html = html.decode()
+    assert "line.svg" in html and "image/svg+xml" in html
+    assert 'name="figures-0-name"' not in html and "figures-TOTAL_FORMS" in html
+    assert 'name="figures-0-DELETE"' not in html

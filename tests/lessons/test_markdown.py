@@ -135,3 +135,10 @@ def test_authors_cannot_point_figures_elsewhere(written):
     html = render_markdown(written).html
     assert "t.example" not in html and "javascript" not in html and "admin" not in html
     assert "data-explorable" not in html and "eager" not in html and "onload" not in html
+
+
+def test_math_in_a_caption_is_typeset_like_the_text():
+    """Protects captions with formulas: `$…$` becomes KaTeX's inline delimiters, as
+    arithmatex does in the body; an escaped dollar stays a dollar."""
+    html = render_markdown('![A](figures/a.svg "Keep $\\sqrt{\\bar\\alpha_t}$ of it, \\$5.")').html
+    assert "<figcaption>Keep \\(\\sqrt{\\bar\\alpha_t}\\) of it, $5.</figcaption>" in html
