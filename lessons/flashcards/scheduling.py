@@ -171,7 +171,10 @@ def _session_list_move(session) -> None:
 
 def _replay(reviews, retention: float) -> dict[int, tuple[Standing, list]]:
     """Session reviews (each card's oldest first) → each card's standing and history,
-    scheduled with the site's weights."""
+    scheduled with the site's weights (read only when there is something to replay)."""
+    reviews = list(reviews)
+    if not reviews:
+        return {}
     scheduler = scheduler_for(retention=retention, weights=weights_for(user=AnonymousUser()))
     result: dict[int, tuple[Standing, list]] = {}
     for item in reviews:

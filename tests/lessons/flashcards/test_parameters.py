@@ -3,12 +3,15 @@ pages say so); above, the daily task records fitted weights with their date and 
 count, and the scheduler uses a learner's own, else the site's, else the defaults."""
 
 import uuid
+from http import HTTPStatus
 from io import StringIO
 
 import fsrs
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from lessons.flashcards import parameters, scheduling
 from lessons.flashcards.simulation import simulate, true_weights
@@ -95,3 +98,21 @@ def test_fit_command_reports_a_learner_below_the_threshold(learner):
     assert "defaults kept" in out.getvalue()
     with pytest.raises(Exception, match="No learner named"):
         call_command("fit_fsrs", "--learner", "nobody")
+
+
+def test_anonymous_learners_are_scheduled_with_the_site_parameters(client, first_path):
+    """Protects the fallback for anonymous learners: their replayed schedule uses the
+    site's newest fitted weights (a new card rated Good starts at that w2)."""
+    weights = list(fsrs.scheduler.DEFAULT_PARAMETERS)
+    weights[2] = 5.5
+    FsrsParameters.objects.create(
+        learner=None, parameters=weights, review_count=600, fitted_at=timezone.now()
+    )
+    card = first_path.flashcards.filter(question=None).first()
+    url = reverse("path_flashcards_study", args=[first_path.slug])
+    client.post(url, {"card": card.id, "rating": 3, "key": uuid.uuid4(), "reps": 0})
+    history = client.get(reverse("flashcard_detail", args=[first_path.slug, card.key]))
+    assert history.status_code == HTTPStatus.OK
+    request = type("Request", (), {"user": AnonymousUser(), "session": client.session})()
+    standing = scheduling.standings(request=request, path=first_path)[card.id]
+    assert standing.fsrs.stability == pytest.approx(5.5)
