@@ -1,5 +1,5 @@
 """Staff administration of paths, lessons, resources, figures, progress, podcast
-episodes, flashcards and quizzes."""
+episodes, flashcards, quizzes and glossaries."""
 
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .models import (
     Episode,
     Flashcard,
     FsrsParameters,
+    GlossaryTerm,
     LearningPath,
     Lesson,
     LessonCompletion,
@@ -303,6 +304,15 @@ class FlashcardAdmin(admin.ModelAdmin):
     search_fields = ["key", "front", "back"]
     list_select_related = ["path", "lesson", "question"]
     raw_id_fields = ["lesson", "question"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "path", "lesson", "position"]
+    list_filter = ["path"]
+    search_fields = ["term", "definition"]
+    list_select_related = ["path", "lesson"]
+    raw_id_fields = ["lesson"]
 
 
 @admin.register(CardState)

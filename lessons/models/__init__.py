@@ -12,6 +12,7 @@ from .flashcard import (
     SessionReview,
     StudyPreference,
 )
+from .glossary import GlossaryTerm, term_anchor
 from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
@@ -28,6 +29,7 @@ __all__ = [
     "Episode",
     "Flashcard",
     "FsrsParameters",
+    "GlossaryTerm",
     "LearningPath",
     "Lesson",
     "LessonCompletion",
@@ -43,5 +45,6 @@ __all__ = [
     "Review",
     "SessionReview",
     "StudyPreference",
+    "term_anchor",
     "Visibility",
 ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0007_path_figures'),
+        ('lessons', '0008_glossary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
