@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lessons.authoring.selectors import path_bundle
+from lessons.authoring.services import path_clone
 from lessons.flashcards import scheduling as fc
 from lessons.models import CardRequeue, CardState, Flashcard, QuizAttempt, Rating
 from lessons.quizzes import grading as quizzes
@@ -109,6 +111,9 @@ def test_lesson_without_cards_gets_a_card_from_the_question(client, first_path, 
     client.logout()
     deck = client.get(reverse("path_flashcards", args=[first_path.slug])).content.decode()
     assert card.key not in deck
+    assert card.key not in {spec.key for spec in path_bundle(path=first_path).cards}
+    copy = path_clone(path=first_path, owner=learner)
+    assert not copy.flashcards.filter(front=question.text).exists()
 
 
 def test_anonymous_miss_queues_nothing(client, first_path):
