@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from .cache import content_changed
 from .models import (
+    CardRequeue,
     CardState,
     Episode,
     Flashcard,
+    FsrsParameters,
     GlossaryTerm,
     LearningPath,
     Lesson,
@@ -297,11 +299,11 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 @admin.register(Flashcard)
 class FlashcardAdmin(admin.ModelAdmin):
-    list_display = ["key", "path", "lesson", "position"]
-    list_filter = ["path"]
+    list_display = ["key", "path", "lesson", "position", "question"]
+    list_filter = ["path", ("question", admin.EmptyFieldListFilter)]
     search_fields = ["key", "front", "back"]
-    list_select_related = ["path", "lesson"]
-    raw_id_fields = ["lesson"]
+    list_select_related = ["path", "lesson", "question"]
+    raw_id_fields = ["lesson", "question"]
 
 
 @admin.register(GlossaryTerm)
@@ -334,7 +336,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(StudyPreference)
 class StudyPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["learner", "desired_retention", "new_cards_per_day"]
+    list_display = ["learner", "desired_retention", "new_cards_per_day", "certainty"]
     search_fields = ["learner__username"]
     raw_id_fields = ["learner"]
 
@@ -357,8 +359,8 @@ class QuizQuestionAdmin(admin.ModelAdmin):
 
 class QuizAnswerInline(admin.TabularInline):
     model = QuizAnswer
-    fields = ["question", "points", "answered_at"]
-    readonly_fields = ["question", "points", "answered_at"]
+    fields = ["question", "points", "certainty", "mark", "answered_at"]
+    readonly_fields = ["question", "points", "certainty", "mark", "answered_at"]
     extra = 0
     can_delete = False
 
@@ -376,8 +378,28 @@ class QuizAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(QuizAnswer)
 class QuizAnswerAdmin(admin.ModelAdmin):
-    list_display = ["attempt", "question", "points", "answered_at"]
-    list_filter = ["attempt__path", "question__kind"]
+    list_display = ["attempt", "question", "points", "certainty", "mark", "answered_at"]
+    list_filter = ["attempt__path", "question__kind", "certainty"]
     search_fields = ["attempt__learner__username", "question__key"]
     list_select_related = ["attempt__path", "question"]
     raw_id_fields = ["attempt", "question"]
+
+
+@admin.register(CardRequeue)
+class CardRequeueAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "answer", "created_at"]
+    list_filter = ["card__path"]
+    search_fields = ["learner__username", "card__key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["learner", "card", "answer"]
+    raw_id_fields = ["learner", "card", "answer"]
+
+
+@admin.register(FsrsParameters)
+class FsrsParametersAdmin(admin.ModelAdmin):
+    list_display = ["fitted_at", "learner", "review_count"]
+    list_filter = [("learner", admin.EmptyFieldListFilter)]
+    search_fields = ["learner__username"]
+    date_hierarchy = "fitted_at"
+    list_select_related = ["learner"]
+    raw_id_fields = ["learner"]

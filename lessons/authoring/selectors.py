@@ -42,7 +42,7 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
         ],
         cards=[
             CardSpec(key=c.key, lesson=c.lesson.slug, front=c.front, back=c.back)
-            for c in path.flashcards.select_related("lesson")
+            for c in path.flashcards.filter(question=None).select_related("lesson")
         ],
         questions=[
             QuestionSpec(

@@ -247,7 +247,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
             front=card.front,
             back=card.back,
         )
-        for card in path.flashcards.order_by("position", "id")
+        for card in path.flashcards.filter(question=None).order_by("position", "id")
     )
     questions = list(path.quiz_questions.order_by("position", "id").prefetch_related("options"))
     copies = QuizQuestion.objects.bulk_create(

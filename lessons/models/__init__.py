@@ -3,8 +3,10 @@
 from .figure import PathFigure
 from .flashcard import (
     CardPhase,
+    CardRequeue,
     CardState,
     Flashcard,
+    FsrsParameters,
     Rating,
     Review,
     SessionReview,
@@ -15,15 +17,18 @@ from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
 from .progress import LessonCompletion
-from .quiz import QuestionKind, QuizAnswer, QuizAttempt, QuizOption, QuizQuestion
+from .quiz import Certainty, QuestionKind, QuizAnswer, QuizAttempt, QuizOption, QuizQuestion
 from .resource import Resource, ResourceKind
 
 __all__ = [
     "AudioType",
     "CardPhase",
+    "CardRequeue",
     "CardState",
+    "Certainty",
     "Episode",
     "Flashcard",
+    "FsrsParameters",
     "GlossaryTerm",
     "LearningPath",
     "Lesson",

@@ -119,14 +119,30 @@ class QuizAttempt(models.Model):
         return round(100 * self.score / self.total)
 
 
+class Certainty(models.IntegerChoices):
+    """How sure a learner said they were of an answer (Gardner-Medwin's three levels)."""
+
+    LOW = 1, _("Not sure")
+    MEDIUM = 2, _("Fairly sure")
+    HIGH = 3, _("Sure")
+
+
 class QuizAnswer(models.Model):
     """A QuizAnswer is the options a learner chose for one question in one attempt, and
-    the points it earned. One per question per attempt: an answer cannot be changed."""
+    the points it earned. One per question per attempt: an answer cannot be changed.
+    With certainty-based marking the learner also said how sure they were, and the
+    answer earns a `mark` from −6 to 3 besides its points (see quizzes/grading.py)."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="answers")
     chosen = models.ManyToManyField(QuizOption, related_name="answers")
     points = models.FloatField(help_text="0 to 1, see lessons.services.answer_points.")
+    certainty = models.PositiveSmallIntegerField(
+        choices=Certainty.choices, null=True, blank=True, help_text="None: not asked."
+    )
+    mark = models.FloatField(
+        null=True, blank=True, help_text="Certainty-based mark, −6 to 3; None without certainty."
+    )
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,6 +150,11 @@ class QuizAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question"),
             models.CheckConstraint(condition=Q(points__gte=0, points__lte=1), name="points_0_to_1"),
+            models.CheckConstraint(
+                condition=Q(certainty__isnull=True, mark__isnull=True)
+                | Q(certainty__in=[1, 2, 3], mark__gte=-6, mark__lte=3),
+                name="mark_with_certainty",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lessons import svgplot
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
-from lessons.models import LearningPath, Lesson, QuizAttempt
+from lessons.models import Certainty, LearningPath, Lesson, QuizAttempt
 from lessons.reading.selectors import lesson_tree, tree_in_order
 
 from . import grading as quizzes
@@ -44,8 +45,25 @@ def quiz_home(request: HttpRequest, slug: str) -> HttpResponse:
         "best": quizzes.best_score(attempts),
         "unfinished": next((a for a in attempts if a.finished_at is None), None),
         "scoring_rule": quizzes.SCORING_RULE,
+        **_certainty_context(request),
     }
     return render(request, "lessons/quizzes/quiz.html", context)
+
+
+def _certainty_context(request) -> dict:
+    return {
+        "certainty": quizzes.certainty_enabled(request=request),
+        "certainty_rule": quizzes.CERTAINTY_RULE,
+        "certainty_levels": Certainty.choices,
+    }
+
+
+@require_POST
+def quiz_certainty(request: HttpRequest, slug: str) -> HttpResponse:
+    """Switch certainty-based marking on ("on") or off (anything else)."""
+    path = readable_path(request, slug)
+    quizzes.certainty_set(request=request, enabled=request.POST.get("certainty") == "on")
+    return redirect("path_quiz", slug=path.slug)
 
 
 @require_POST
@@ -82,7 +100,9 @@ def _step_context(request, path, attempt, *, after: int | None = None, error: st
         "options": [(o, _md(o.text)) for o in shown.options] if shown else [],
         "explanation": _md(shown.question.explanation) if feedback else "",
         "error": error,
+        "requeued": feedback.answer.requeues.count() if feedback else 0,
         "scoring_rule": quizzes.SCORING_RULE,
+        **_certainty_context(request),
     }
 
 
@@ -116,12 +136,20 @@ def quiz_answer(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
     )
     question = request.POST.get("question", "")
     options = request.POST.getlist("option")
-    if not question.isdigit() or not all(o.isdigit() for o in options):
+    certainty = request.POST.get("certainty", "")
+    if (
+        not question.isdigit()
+        or not all(o.isdigit() for o in options)
+        or not (certainty == "" or certainty.isdigit())
+    ):
         refused = quizzes.AnswerRefused(_("That answer was not understood."))
     else:
         try:
             quizzes.answer_record(
-                attempt=attempt, question_id=int(question), option_ids=[int(o) for o in options]
+                attempt=attempt,
+                question_id=int(question),
+                option_ids=[int(o) for o in options],
+                certainty=int(certainty) if certainty else None,
             )
             refused = None
         except quizzes.AnswerRefused as error:
@@ -171,8 +199,33 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         "wrong": len(verdicts) - verdicts.count("right") - verdicts.count("partial"),
         "best": quizzes.best_score(attempts),
         "scoring_rule": quizzes.SCORING_RULE,
+        **_certainty_context(request),
+        **_calibration_context(request, path, attempt),
     }
     return render(request, "lessons/quizzes/quiz_result.html", context)
+
+
+def _calibration_context(request, path: LearningPath, attempt: QuizAttempt) -> dict:
+    """The attempt's certainty-based marks, and how often the learner was right at each
+    certainty over all their attempts at this quiz, drawn as bars over the range where
+    each certainty pays."""
+    rows = quizzes.calibration(attempts=quizzes.attempts_of(request=request, path=path))
+    plot = None
+    if any(row.answered for row in rows):
+        plot = svgplot.bar_chart(
+            plot_id="calibration",
+            title=str(_("How often you were right at each certainty")),
+            desc="; ".join(
+                f"{row.certainty.label}: {row.right} of {row.answered} right" for row in rows
+            ),
+            labels=[str(row.certainty.label) for row in rows],
+            values=[None if row.rate is None else 100 * row.rate for row in rows],
+            y_max=100,
+            y_format="{:.0f}%",
+            value_format="{:.0f}%",
+            bands=[svgplot.Band(100 * row.pays[0], 100 * row.pays[1]) for row in rows],
+        )
+    return {"marks": quizzes.attempt_marks(attempt=attempt), "calibration": rows, "plot": plot}
 
 
 # --- the quiz editor (the path's owner and staff) ----------------------------------
