@@ -48,7 +48,7 @@ from lessons.models import (
     ResourceKind,
 )
 from lessons.podcast.files import PodcastSpec, podcast_read, podcast_write
-from lessons.quizzes.demo import DemoInvalid, demo_check
+from lessons.quizzes.demo import DemoInvalid, demo_check, demo_ordered
 
 from .figures import FOLDER as FIGURES
 from .figures import IMAGE_SUFFIXES, FigureError, FigureSpec, figure_check
@@ -520,6 +520,8 @@ def quiz_text(bundle: PathBundle) -> str:
             del item["section"]
         if spec.demo is None:
             del item["demo"]
+        else:
+            item["demo"] = demo_ordered(spec.demo)
         return item
 
     return _dump([question(spec) for spec in bundle.questions])

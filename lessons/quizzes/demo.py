@@ -12,7 +12,7 @@ that tie parameters together), so a demo that loads runs.
 
 from django.utils.translation import gettext_lazy as _
 
-from demos.params import parameters_check
+from demos.params import parameters_check, schema
 from demos.services import run_request
 from generators.params import ParameterError
 from lessons.models import QuizAttempt, QuizQuestion
@@ -52,7 +52,16 @@ def demo_check(value) -> dict:
     demo = {"family": family, "params": dict(params)}
     if seed:
         demo["seed"] = seed
-    return demo
+    return demo_ordered(demo)
+
+
+def demo_ordered(demo: dict) -> dict:
+    """The demo with its keys in one order (DEMO_KEYS; the parameters as the family
+    declares them), whatever order the database's JSON gives back: an export writes
+    the same bytes as the bundle it came from."""
+    declared = list(schema()[demo["family"]]["by_name"])
+    params = {name: demo["params"][name] for name in declared if name in demo["params"]}
+    return {**{key: demo[key] for key in DEMO_KEYS if key in demo}, "params": params}
 
 
 def demo_run(*, demo: dict, learner, session_key: str, client_ip: str):
