@@ -93,5 +93,16 @@ def demo_for_answer(*, attempt: QuizAttempt, question_id: int) -> QuizQuestion:
 
 
 def demo_summary(demo: dict) -> str:
-    """The parameters as the page states them: "temperature 0.3 · strategy sample"."""
-    return " · ".join(f"{name.replace('_', ' ')} {value}" for name, value in demo["params"].items())
+    """The parameters as the page states them: "prompt 'The ' · temperature 0.3"."""
+
+    def shown(value) -> str:
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            return repr(value)
+        if isinstance(value, list):  # points
+            return ", ".join(f"({x:g}, {y:g})" for x, y in value)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    params = demo_ordered(demo)["params"].items()
+    return " · ".join(f"{name.replace('_', ' ')} {shown(value)}" for name, value in params)
