@@ -3,10 +3,14 @@ column, a sample grid per family, and the DDPM-vs-DDIM steps curve."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from lessons.cache import code_version
 
 from . import selectors
 from .presenters import presenter_for, presenters
@@ -77,6 +81,29 @@ COLUMNS = [
 def _timings() -> dict:
     path = SAMPLES_DIR / "timings.json"
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+def files_version() -> str:
+    """Names, sizes and times of the files the page reads (the evaluation, checkpoints
+    and their records, the sample grids and timings): a new file, a new version."""
+    from generators import store
+
+    h = hashlib.blake2b(digest_size=16)
+    for folder in (store.CHECKPOINT_DIR, SAMPLES_DIR):
+        for p in sorted(folder.iterdir()) if folder.exists() else []:
+            st = p.stat()
+            h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return "compare-" + h.hexdigest()
+
+
+def compare_context_cached() -> dict:
+    """`compare_context`, built once per version of the files it reads."""
+    key = f"compare:{code_version()}:{files_version()}"
+    context = cache.get(key)
+    if context is None:
+        context = compare_context()
+        cache.set(key, context, 24 * 3600)
+    return context
 
 
 def compare_context() -> dict:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .cache import content_changed
 from .models import (
     CardState,
     Episode,
@@ -89,6 +90,13 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _content_changed(paths) -> None:
+    """An UPDATE of paths sends no signal: their cached pages (lessons/cache.py) must
+    still stop being served, e.g. to anonymous readers of an unpublished path."""
+    for path_id in paths.values_list("pk", flat=True):
+        content_changed(path_id)
+
+
 @admin.register(LearningPath)
 class LearningPathAdmin(admin.ModelAdmin):
     list_display = [
@@ -120,6 +128,7 @@ class LearningPathAdmin(admin.ModelAdmin):
     def feature(self, request, queryset):
         eligible = queryset.filter(published=True, visibility=Visibility.PUBLIC)
         count = eligible.update(featured=True, updated_at=timezone.now())
+        _content_changed(eligible)
         skipped = queryset.count() - count
         self.message_user(request, _("%(n)d path(s) featured.") % {"n": count})
         if skipped:
@@ -132,16 +141,19 @@ class LearningPathAdmin(admin.ModelAdmin):
     @admin.action(description=_("Stop featuring"))
     def unfeature(self, request, queryset):
         count = queryset.update(featured=False, updated_at=timezone.now())
+        _content_changed(queryset)
         self.message_user(request, _("%(n)d path(s) no longer featured.") % {"n": count})
 
     @admin.action(description=_("Publish"))
     def publish(self, request, queryset):
         count = queryset.update(published=True, updated_at=timezone.now())
+        _content_changed(queryset)
         self.message_user(request, _("%(n)d path(s) published.") % {"n": count})
 
     @admin.action(description=_("Unpublish (hide from all but owner and staff)"))
     def unpublish(self, request, queryset):
         count = queryset.update(published=False, featured=False, updated_at=timezone.now())
+        _content_changed(queryset)
         self.message_user(request, _("%(n)d path(s) unpublished.") % {"n": count})
 
 

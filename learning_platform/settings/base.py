@@ -63,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lessons.cache.csrf_placeholder",
             ],
         },
     },
@@ -77,6 +78,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # guards (a rate limit, a queue bound) cannot interleave between web processes.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Django's cache keeps what changes only with a path's content (lessons/cache.py).
+# CACHE_URL, or REDIS_URL as docker-compose sets it, names a shared one: Django's own
+# Redis backend for redis://. Without either: files under var/cache, which every process
+# on this machine shares (runserver, the Celery workers, `manage.py import_path`), so an
+# edit made by any of them is seen by all; a per-process memory cache would not be.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default=env("REDIS_URL", default=f"filecache://{VAR_DIR / 'cache'}")
+    )
+}
+# Sessions are read from the cache and written through to the database: a signed-in
+# page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from lessons.cache import content_changed
 from lessons.flashcards.services import cards_sync
 from lessons.markdown import render_markdown
 from lessons.media import media_atomic
@@ -100,6 +101,7 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
     changed |= figures_sync(path=path, specs=bundle.figures)
     changed |= cards_sync(path=path, bundle=bundle)
     changed |= questions_sync(path=path, bundle=bundle)
+    content_changed(path.id)  # the syncs write with UPDATE and bulk_create: no signals
     return path, changed
 
 
@@ -264,6 +266,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
         for old, new in zip(questions, copies, strict=True)
         for o in old.options.all()
     )
+    content_changed(copy.id)  # bulk_create sends no signals
     return copy
 
 
@@ -320,6 +323,7 @@ def lesson_update(*, lesson: Lesson, version: int, title: str, body: str | None 
         changes["body"] = body
     if not Lesson.objects.filter(pk=lesson.pk, version=version).update(**changes):
         raise EditConflict(Lesson.objects.get(pk=lesson.pk))
+    content_changed(lesson.path_id)  # an UPDATE sends no signal
     lesson.refresh_from_db(fields=["title", "body", "version", "updated_at"])
     if body is not None:
         headings = {heading.id for heading in render_markdown(body).headings}
@@ -382,6 +386,7 @@ def lesson_move(*, lesson: Lesson, direction: Move) -> Lesson:
         moving.position = -1  # so renumber writes it, with its new parent
         renumber(outer)
     lesson.refresh_from_db(fields=["parent", "position"])
+    content_changed(lesson.path_id)  # bulk_update sends no signal
     return lesson
 
 

@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lessons.cache import cached
 from lessons.models import (
     CardPhase,
     CardState,
@@ -250,10 +251,12 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
     """The learner's queue for a path. Due cards come first, by due time; then unseen
     cards in the path's order, at most the learner's new-cards-per-day less those
     already started today. When nothing else is left, learning steps due within
-    `LEARN_AHEAD` are shown early, as Anki does. Four queries when signed in (cards,
-    states, study settings, today's new cards), whatever the number of cards."""
+    `LEARN_AHEAD` are shown early, as Anki does. Three queries when signed in (states,
+    study settings, today's new cards; the cards come from the cache), whatever the
+    number of cards."""
     now = now or timezone.now()
-    cards = list(path.flashcards.select_related("lesson"))
+    # The deck changes only with the path's content: read once per content version.
+    cards = cached(path.id, "deck", lambda: list(path.flashcards.select_related("lesson")))
     for card in cards:  # their links need the path's slug: no query per card
         card.path = path
         if card.lesson:

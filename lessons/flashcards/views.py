@@ -3,6 +3,7 @@ the learner's study settings, and the deck editor. htmx requests get the `study-
 partial; every form also works as a plain POST followed by a redirect."""
 
 import uuid
+from functools import partial
 from http import HTTPStatus
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lessons.cache import cached, shared_path_page
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
 from lessons.models import Flashcard, LearningPath, Lesson, Rating, StudyPreference
@@ -60,14 +62,29 @@ def _study_context(request, path, *, show: Flashcard | None = None, error: str =
     return context
 
 
+def _deck_cards(path: LearningPath, cards: list[Flashcard]) -> list:
+    """(card, front HTML, back HTML) in deck order; the faces rendered once per content
+    version of the path (from the cards read then: never older than that version)."""
+
+    def render() -> dict[int, tuple[str, str]]:
+        return {c.id: (_face(c.front), _face(c.back)) for c in path.flashcards.all()}
+
+    faces = cached(path.id, "deck-faces", render)
+    return [
+        (card, *(faces.get(card.id) or (_face(card.front), _face(card.back)))) for card in cards
+    ]
+
+
 @require_GET
 def deck(request: HttpRequest, slug: str) -> HttpResponse:
-    path = readable_path(request, slug)
-    queue = fc.study_queue(request=request, path=path)
-    cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
-    form = _preference_form(request) if request.user.is_authenticated else None
-    context = {"path": path, "queue": queue, "cards": cards, "form": form}
-    return render(request, "lessons/flashcards/flashcards.html", context)
+    def page(path) -> HttpResponse:
+        queue = fc.study_queue(request=request, path=path)
+        form = _preference_form(request) if request.user.is_authenticated else None
+        cards = _deck_cards(path, queue.cards_all)
+        context = {"path": path, "queue": queue, "cards": cards, "form": form}
+        return render(request, "lessons/flashcards/flashcards.html", context)
+
+    return shared_path_page(request, lookup=partial(readable_path, request, slug), render=page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,7 +173,7 @@ def preferences(request: HttpRequest, slug: str) -> HttpResponse:
         form.save()
         return redirect("path_flashcards", slug=path.slug)
     queue = fc.study_queue(request=request, path=path)
-    cards = [(card, _face(card.front), _face(card.back)) for card in queue.cards_all]
+    cards = _deck_cards(path, queue.cards_all)
     context = {"path": path, "queue": queue, "cards": cards, "form": form}
     return render(
         request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST
