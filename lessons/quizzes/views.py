@@ -24,7 +24,14 @@ from lessons.sessions import session_key_for_writes
 
 from . import grading as quizzes
 from . import services
-from .demo import DemoMissing, DemoNotYet, demo_for_answer, demo_run, demo_summary
+from .demo import (
+    DemoMissing,
+    DemoNotYet,
+    demo_for_answer,
+    demo_ordered,
+    demo_run,
+    demo_summary,
+)
 from .forms import QuestionForm
 
 
@@ -250,7 +257,7 @@ def _question_form(question, places, data=None) -> QuestionForm:
         }
         if question.demo:
             initial["demo_family"] = question.demo["family"]
-            initial["demo_params"] = json.dumps(question.demo["params"])
+            initial["demo_params"] = json.dumps(demo_ordered(question.demo)["params"])
             initial["demo_seed"] = question.demo.get("seed", 0)
         for row, option in enumerate(question.options.all()):
             initial[f"option_{row}"], initial[f"correct_{row}"] = option.text, option.correct
