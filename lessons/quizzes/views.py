@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from demos.catalog import BY_NAME
 from demos.services import QueueUnavailable, Refused
 from demos.views import run_context
+from generators.params import ParameterError
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
 from lessons.models import LearningPath, Lesson, QuizAttempt
@@ -180,6 +181,9 @@ def quiz_demo(request: HttpRequest, slug: str, attempt_id: int, question_id: int
             session_key="" if learner else session_key_for_writes(request.session),
             client_ip=request.META.get("REMOTE_ADDR", ""),
         )
+    except ParameterError as error:  # a demo the generators no longer accept
+        template = "lessons/quizzes/_demo.html#demo-refused"
+        return render(request, template, {"reason": str(error)}, status=HTTPStatus.BAD_REQUEST)
     except (Refused, QueueUnavailable) as error:
         busy = HTTPStatus.TOO_MANY_REQUESTS
         if isinstance(error, QueueUnavailable):

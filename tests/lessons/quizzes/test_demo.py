@@ -212,3 +212,47 @@ def test_a_question_without_a_demo_or_outside_the_attempt_has_none(client, learn
         url = reverse("quiz_demo", args=[first_path.slug, attempt.id, question.id])
         assert client.post(url).status_code == HTTPStatus.NOT_FOUND
     assert not DemoRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_cannot_store_a_bad_demo_in_the_admin(tmp_path):
+    """Protects the admin's edit of a question: its demo passes the bundle's check."""
+    from lessons.admin import QuizQuestionForm
+
+    path, _ = path_import(bundle=bundle_read(demo_bundle(tmp_path)))
+    question = path.quiz_questions.get()
+    data = {
+        "path": path.id,
+        "lesson": question.lesson_id,
+        "key": question.key,
+        "position": 0,
+        "kind": question.kind,
+        "text": question.text,
+        "explanation": question.explanation,
+    }
+    bad = QuizQuestionForm(
+        {**data, "demo": '{"family": "vae", "params": {"z1": 9}}'}, instance=question
+    )
+    assert not bad.is_valid() and "z1 must be between" in str(bad.errors["demo"])
+    good = QuizQuestionForm(
+        {**data, "demo": '{"family": "gan", "params": {"n": 10}}'}, instance=question
+    )
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["demo"] == {"family": "gan", "params": {"n": 10}}
+
+
+@pytest.mark.django_db
+def test_a_stored_demo_the_generators_refuse_is_a_400_not_a_crash(client, learner, demo_attempt):
+    """Protects the quiz page from a demo that was valid once (parameters changed since):
+    the learner gets the reason (400) and no run is made."""
+    attempt, question = demo_attempt
+    question.demo = {"family": "vae", "params": {"z1": 99}}
+    question.save(update_fields=["demo"])
+    url = urls(attempt, question)
+    client.force_login(learner)
+    right = question.options.get(correct=True)
+    client.post(url["answer"], {"question": question.id, "option": right.id})
+    response = client.post(url["demo"], HTTP_HX_REQUEST="true")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "z1 must be between" in response.content.decode()
+    assert not DemoRun.objects.exists()
