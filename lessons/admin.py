@@ -1,5 +1,5 @@
 """Staff administration of paths, lessons, resources, figures, progress, podcast
-episodes, flashcards and quizzes."""
+episodes, flashcards, quizzes and glossaries."""
 
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from .models import (
     CardState,
     Episode,
     Flashcard,
+    GlossaryTerm,
     LearningPath,
     Lesson,
     LessonCompletion,
@@ -300,6 +301,15 @@ class FlashcardAdmin(admin.ModelAdmin):
     list_display = ["key", "path", "lesson", "position"]
     list_filter = ["path"]
     search_fields = ["key", "front", "back"]
+    list_select_related = ["path", "lesson"]
+    raw_id_fields = ["lesson"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "path", "lesson", "position"]
+    list_filter = ["path"]
+    search_fields = ["term", "definition"]
     list_select_related = ["path", "lesson"]
     raw_id_fields = ["lesson"]
 

@@ -4,13 +4,21 @@ from lessons.models import LearningPath
 from lessons.podcast.selectors import episode_of, episode_spec
 from lessons.reading.selectors import LessonNode, lesson_tree
 
-from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
+from .bundle import (
+    CardSpec,
+    GlossarySpec,
+    LessonSpec,
+    OptionSpec,
+    PathBundle,
+    QuestionSpec,
+    ResourceSpec,
+)
 from .figures import FigureSpec
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
     """A path as the bundle `bundle_write` writes: seven queries (lessons, resources, the
-    podcast episode, figures, cards, questions, options)."""
+    podcast episode, figures, cards, questions, options, glossary terms)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -60,5 +68,11 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 height=f.height,
             )
             for f in sorted(path.figures.all(), key=lambda f: f.name)  # as bundle_read
+        ],
+        glossary=[
+            GlossarySpec(
+                term=t.term, aliases=list(t.aliases), definition=t.definition, lesson=t.lesson.slug
+            )
+            for t in path.glossary_terms.select_related("lesson")
         ],
     )

@@ -10,6 +10,7 @@ from .flashcard import (
     SessionReview,
     StudyPreference,
 )
+from .glossary import GlossaryTerm, term_anchor
 from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
@@ -23,6 +24,7 @@ __all__ = [
     "CardState",
     "Episode",
     "Flashcard",
+    "GlossaryTerm",
     "LearningPath",
     "Lesson",
     "LessonCompletion",
@@ -38,5 +40,6 @@ __all__ = [
     "Review",
     "SessionReview",
     "StudyPreference",
+    "term_anchor",
     "Visibility",
 ]

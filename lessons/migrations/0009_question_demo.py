@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0007_path_figures'),
+        ('lessons', '0008_glossary'),
     ]
 
     operations = [
