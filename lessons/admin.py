@@ -37,6 +37,7 @@ from .podcast.files import MAX_AUDIO_BYTES, audio_check
 from .podcast.formats import clock
 from .podcast.render import RenderError
 from .podcast.script import ScriptError, script_parse
+from .quizzes.demo import DemoInvalid, demo_check
 
 
 class LessonInline(admin.TabularInline):
@@ -347,8 +348,27 @@ class QuizOptionInline(admin.TabularInline):
     extra = 0
 
 
+class QuizQuestionForm(forms.ModelForm):
+    """Staff's edit of a question: its demo passes the bundle's check, or is refused."""
+
+    class Meta:
+        model = QuizQuestion
+        fields = ["path", "lesson", "section", "key", "position", "kind", "text", "explanation"]
+        fields += ["demo"]
+
+    def clean_demo(self):
+        demo = self.cleaned_data.get("demo")
+        if demo is None:
+            return None
+        try:
+            return demo_check(demo)
+        except DemoInvalid as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 @admin.register(QuizQuestion)
 class QuizQuestionAdmin(admin.ModelAdmin):
+    form = QuizQuestionForm
     list_display = ["key", "path", "kind", "lesson", "section", "position"]
     list_filter = ["path", "kind"]
     search_fields = ["key", "text", "explanation"]

@@ -12,6 +12,8 @@ the limit the database sets (read from the model field) or the editor sets
 (`lessons.limits`, the editors' forms), and refused when it holds a control character
 or a lone surrogate (`unsafe_text`), so whatever it accepts imports without a
 database error.
+A quiz question's optional `demo` (a Lab run shown after the answer) is checked
+against the generators' parameters (`lessons.quizzes.demo`).
 `bundle_write` writes the same format back; what it writes for a bundle it read is
 byte-identical, because the manifest has one canonical layout (the one shipped).
 """
@@ -51,6 +53,7 @@ from lessons.models import (
     term_anchor,
 )
 from lessons.podcast.files import PodcastSpec, podcast_read, podcast_write
+from lessons.quizzes.demo import DemoInvalid, demo_check, demo_ordered
 
 from .figures import FOLDER as FIGURES
 from .figures import IMAGE_SUFFIXES, FigureError, FigureSpec, figure_check
@@ -63,7 +66,7 @@ RESOURCE_KEYS = ["title", "authors", "year", "kind", "url", "note"]
 CARDS = "cards.yaml"
 QUIZ = "quiz.yaml"
 CARD_KEYS = ["key", "lesson", "front", "back"]
-QUESTION_KEYS = ["key", "lesson", "section", "kind", "question", "options", "explanation"]
+QUESTION_KEYS = ["key", "lesson", "section", "kind", "question", "options", "explanation", "demo"]
 OPTION_KEYS = ["text", "correct"]
 GLOSSARY = "glossary.yaml"
 GLOSSARY_KEYS = ["term", "aliases", "definition", "lesson"]
@@ -137,6 +140,7 @@ class QuestionSpec:
     question: str
     options: list[OptionSpec]
     explanation: str
+    demo: dict | None = None  # predict, then sample: see lessons/quizzes/demo.py
 
 
 @dataclass
@@ -462,9 +466,26 @@ class _Reader:
                     question=self.text(item, "question", line, limit=MAX_QUESTION),
                     options=option_specs,
                     explanation=self.text(item, "explanation", line, limit=MAX_EXPLANATION),
+                    demo=self.demo(item.get("demo"), line),
                 )
             )
         return specs
+
+    def demo(self, data, parent_line) -> dict | None:
+        """A question's Lab demo, checked against the generators' parameters."""
+        if data is None:
+            return None
+        line = data.get("__line__", parent_line) if isinstance(data, dict) else parent_line
+
+        def plain(value):  # the loader's line numbers are not part of the data
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items() if k != "__line__"}
+            return [plain(v) for v in value] if isinstance(value, list) else value
+
+        try:
+            return demo_check(plain(data))
+        except DemoInvalid as error:
+            self.fail(line, str(error))
 
     def option(self, data, parent_line) -> OptionSpec:
         line = self.mapping(data, OPTION_KEYS, "an option", parent_line)
@@ -569,6 +590,10 @@ def quiz_text(bundle: PathBundle) -> str:
         item["options"] = [option(o) for o in spec.options]
         if not spec.section:
             del item["section"]
+        if spec.demo is None:
+            del item["demo"]
+        else:
+            item["demo"] = demo_ordered(spec.demo)
         return item
 
     return _dump([question(spec) for spec in bundle.questions])

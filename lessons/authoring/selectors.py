@@ -53,6 +53,7 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 question=q.text,
                 options=[OptionSpec(text=o.text, correct=o.correct) for o in q.options.all()],
                 explanation=q.explanation,
+                demo=q.demo,
             )
             for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],

@@ -260,6 +260,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
             kind=q.kind,
             text=q.text,
             explanation=q.explanation,
+            demo=q.demo,
         )
         for q in questions
     )

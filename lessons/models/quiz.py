@@ -12,7 +12,9 @@ class QuestionKind(models.TextChoices):
 class QuizQuestion(models.Model):
     """A QuizQuestion is one question of a path's quiz, with its options, an explanation
     shown after answering, and the lesson section that teaches it. Single-answer
-    questions have exactly one correct option; multiple-answer ones one or more."""
+    questions have exactly one correct option; multiple-answer ones one or more. A
+    question with a `demo` asks the learner to predict what a model will do: once they
+    have answered, the page runs that Lab demo and shows its result."""
 
     path = models.ForeignKey(
         "lessons.LearningPath", on_delete=models.CASCADE, related_name="quiz_questions"
@@ -26,6 +28,12 @@ class QuizQuestion(models.Model):
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
     text = models.TextField(help_text="Markdown, with $math$ for KaTeX.")
     explanation = models.TextField(help_text="Markdown, shown after the learner answers.")
+    demo = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Predict, then sample: {"family", "params", "seed"} of a Lab run shown after '
+        "the learner answers (lessons.quizzes.demo).",
+    )
 
     class Meta:
         ordering = ["path", "position", "id"]

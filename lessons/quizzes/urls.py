@@ -17,6 +17,11 @@ urlpatterns = [
         name="quiz_answer",
     ),
     path(
+        "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/questions/<int:question_id>/demo/",
+        views.quiz_demo,
+        name="quiz_demo",
+    ),
+    path(
         "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/finish/",
         views.quiz_finish,
         name="quiz_finish",
