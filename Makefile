@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CONTENT := lessons/content/how-generative-ai-works
 
-.PHONY: run test install system-deps vendor lint format
+.PHONY: run test install system-deps vendor lint format loadtest bench-pages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Simulated learners against gunicorn, Celery, PostgreSQL and Redis (README "Measured").
+loadtest: install
+	$(PY) scripts/loadtest/run.py
+
+# The path and lesson pages against a bare Django view under one gunicorn.
+bench-pages: install
+	@bash scripts/system-deps.sh wrk
+	$(PY) scripts/bench_pages.py
 
 # Refresh static/vendor/ (htmx, KaTeX, Pico CSS) from the npm registry.
 vendor:

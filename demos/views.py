@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from lessons.cache import shared_page
+
 from . import compare as comparison
 from . import selectors
 from .catalog import BY_NAME, FAMILIES, PATH_SLUG
@@ -131,8 +133,10 @@ def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
 
 @require_GET
 def compare(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "demos/compare.html",
-        {"families": FAMILIES, "path_slug": PATH_SLUG, **comparison.compare_context()},
-    )
+    def page() -> HttpResponse:
+        context = {"families": FAMILIES, "path_slug": PATH_SLUG}
+        return render(
+            request, "demos/compare.html", {**context, **comparison.compare_context_cached()}
+        )
+
+    return shared_page(request, version=comparison.files_version(), render=page)

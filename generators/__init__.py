@@ -1,20 +1,22 @@
 """Sample Space generators: five families of generative models in pure PyTorch.
 
-This package never imports Django. Every family learns scikit-learn's 8x8 digits
-(one fixed train / validation / test split, see ``generators.data``) and has the
-showcase its lesson needs:
+This package never imports Django. The families learn 28x28 MNIST digits (the Lab's
+default) and scikit-learn's 8x8 digits (what learners train on live), each with one
+fixed train / validation / test split (see ``generators.data``), and each family has
+the showcase its lesson needs:
 
 =============== ======================== =============================================
 family          datasets                 what it shows
 =============== ======================== =============================================
 autoregressive  names, text, digits28,    decoder-only Transformer with KV cache; greedy,
                 digits                   temperature, top-k, top-p, beam search
-vae             digits                   ELBO, 2-D latent plane, interpolation
+vae             digits28, digits         ELBO, 2-D latent plane, interpolation
 gan             ring, grid, digits28,    mode collapse benchmarks, R1 + DRS; DCGAN
                 digits
 flow            moons, ring, digits28,   RealNVP/Glow, exact log-likelihood, density map;
                 digits                   multi-scale RealNVP at 28x28
-diffusion       digits                   DDPM/DDIM, classifier-free guidance, frames
+diffusion       digits28, digits         DDPM/DDIM, classifier-free guidance, frames;
+                                         a U-Net on pixels or latent diffusion
 =============== ======================== =============================================
 
 API
@@ -28,10 +30,11 @@ API
 
     * ``text`` (str) for autoregressive text, with ``candidates`` (per step, the top
       ``num_candidates`` tokens and their probabilities) or ``beams``;
-    * ``images``: float array (n, 8, 8) in [0, 1] for every digits model;
+    * ``images``: float array (n, 28, 28) in [0, 1] for the 28x28 models, (n, 8, 8)
+      for the 8x8 ones (``dataset="digits"``);
     * ``points``: float array (n, 2) for the 2-D datasets;
     * per-family extras: ``log_likelihood`` (autoregressive digits, flow), ``frames``
-      and ``x0_previews`` (diffusion: (F, n, 8, 8) with ``frame_steps``),
+      and ``x0_previews`` (diffusion: (F, n, side, side) with ``frame_steps``),
       ``log_density`` + ``extent`` (flow with ``density=True``), ``metrics``
       (GAN mode metrics), ``test_latents`` (VAE with a 2-D latent) …;
     * always ``family``, ``params`` (the values used), ``seed``, ``device`` and
@@ -63,7 +66,9 @@ Commands
 --------
 ``python -m generators.train FAMILY [--dataset D] [--seed S] [--steps N]`` trains and
 writes ``generators/checkpoints/<family>-<dataset>.safetensors`` + ``.json``.
-``python -m generators.evaluate`` writes ``checkpoints/evaluation.json`` and ``.md``.
+``python -m generators.evaluate`` writes ``checkpoints/evaluation.json`` and ``.md``;
+``python -m generators.evaluate28`` their 28x28 section (bits per dimension, digits-FID,
+right digit, copy checks).
 ``python -m generators.bench`` prints sampling times.
 """
 

@@ -16,10 +16,9 @@ import time
 from dataclasses import replace
 
 import torch
-from tqdm import tqdm
 
 from . import autoregressive as ar
-from . import data, diffusion, flow, gan, store, vae
+from . import data, diffusion, flow, gan, progress, store, vae
 
 # checkpoint name → (family, dataset, config, training hyper-parameters)
 TARGETS = {
@@ -146,7 +145,36 @@ TARGETS = {
         ),
         dict(steps=12000, batch_size=128, lr=2e-3, val_every=500, weight_decay=0.01),
     ),
+    # 28x28 digits (MNIST, 4,000 training digits): the showcase models
+    "diffusion-digits28": (
+        "diffusion",
+        "digits28",
+        diffusion.UNetConfig(channels=(32, 64), patch=2, dropout=0.1, p_uncond=0.1),
+        dict(steps=12000, batch_size=128, lr=2e-3, ema=0.999),
+    ),
+    "vae-digits28": (
+        "vae",
+        "digits28",
+        vae.ConvVAEConfig(latent_dim=2),
+        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500, kl_warmup=0.3),
+    ),
+    "vae-digits28-z16": (
+        "vae",
+        "digits28",
+        vae.ConvVAEConfig(latent_dim=16),
+        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500, kl_warmup=0.1),
+    ),
+    # diffusion on the 16-D latents of vae-digits28-z16, decoded by it (needs that first)
+    "diffusion-latent28": (
+        "diffusion",
+        "latent28",
+        diffusion.DiffusionConfig(
+            n_pixels=16, hidden=256, n_blocks=3, emb_dim=64, points=True, clip=5.0
+        ),
+        dict(steps=8000, batch_size=256, lr=1e-3, ema=0.999),
+    ),
 }
+LATENT_VAE = "vae-digits28-z16"  # the autoencoder whose latents diffusion-latent28 learns
 
 
 def _lr_lambda(steps: int):
@@ -175,11 +203,17 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
     weights of the best validation score (early stopping). Returns the loss history."""
     opt, sched = adamw(model, hp, steps)
     history, best, best_state = [], float("inf"), None
-    bar = tqdm(range(steps), desc=desc, disable=not show, mininterval=2)
+    # an exponential moving average of the weights, the network diffusion samples with
+    # (Ho et al. 2020): it smooths the last steps' noise out of the weights
+    ema = [p.detach().clone() for p in model.parameters()] if hp.get("ema") else None
+    bar = progress.bar(range(steps), desc=desc, disable=not show)
     for i in bar:
         model.train()
         loss = loss_fn(i)
         update(model, opt, sched, loss)
+        if ema:
+            with torch.no_grad():
+                torch._foreach_lerp_(ema, list(model.parameters()), 1 - hp["ema"])
         history.append(float(loss.detach()))
         if i % 50 == 0:
             bar.set_postfix(loss=f"{history[-1]:.4f}")
@@ -192,6 +226,10 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
             bar.write(f"step {i + 1}: validation {v:.4f} (best {best:.4f})")
     if best_state is not None:
         model.load_state_dict(best_state)
+    if ema:
+        with torch.no_grad():
+            for p, e in zip(model.parameters(), ema, strict=True):
+                p.copy_(e)
     model.eval()
     return history
 
@@ -265,8 +303,12 @@ def train(
             val_fn = lambda: float(-ar.digits_log_likelihood(model, Xv).mean())  # noqa: E731
         history = _fit(model, loss_fn, steps, hp, seed, name, val_fn, val_every, show)
     elif family == "vae":
-        X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
-        model = vae.VAE(config).to(dev)
+        if dataset == "digits28":
+            X, Xv = (data.digits28_tensor(s)[0].to(dev) for s in ("train", "val"))
+            model = vae.ConvVAE(config).to(dev)
+        else:
+            X, Xv = (data.digits_tensor(s)[0].to(dev) for s in ("train", "val"))
+            model = vae.VAE(config).to(dev)
         batch = batches(X, hp["batch_size"], g)
         vg = torch.Generator(device=dev)
         val_fn = lambda: float(-vae.elbo(model, Xv, vg.manual_seed(0))[0].mean())  # noqa: E731
@@ -307,6 +349,19 @@ def train(
             val_every,
             show,
         )
+    elif family == "diffusion" and dataset == "digits28":
+        X, Y = (t.to(dev) for t in data.digits28_tensor("train"))
+        model = diffusion.UNet(config).to(dev)
+        gd = torch.Generator(device=dev).manual_seed(seed)
+        batch = lambda: torch.randint(len(X), (hp["batch_size"],), generator=g)  # noqa: E731
+
+        def loss_fn(i):
+            ix = batch()
+            return diffusion.loss(model, X[ix], Y[ix], gd)
+
+        history = _fit(model, loss_fn, steps, hp, seed, name, None, 0, show)
+    elif family == "diffusion" and dataset == "latent28":
+        model, history, extra = _train_latent_diffusion(config, hp, steps, g, seed, dev, name, show)
     elif family == "diffusion":
         X, Y = (t.to(dev) for t in data.digits_tensor("train"))
         model = diffusion.EpsilonNet(config).to(dev)
@@ -382,6 +437,47 @@ def ar_names_heldout() -> dict[str, list[str]]:
     return {"tune": val[:half], "test": val[half:]}
 
 
+def latent_codes(autoencoder, X: torch.Tensor, batch: int = 500):
+    """μ and σ of q(z|x) for every digit of X (N, 1, 28, 28)."""
+    with torch.no_grad():
+        mu, logvar = zip(*(autoencoder.encode(b) for b in X.split(batch)), strict=True)
+    return torch.cat(mu), torch.cat(logvar).mul(0.5).exp()
+
+
+def _train_latent_diffusion(config, hp, steps, g, seed, dev, name, show):
+    """Diffusion on the VAE's latents (Rombach et al. 2022, in miniature): each batch
+    draws z ~ q(z|x) for training digits, divided by one scale so that z has unit
+    variance (Stable Diffusion's 0.18215 is the same idea)."""
+    autoencoder, _ = store.load(LATENT_VAE, vae.ConvVAE, vae.ConvVAEConfig, dev=dev)
+    X, Y = (t.to(dev) for t in data.digits28_tensor("train"))
+    mu, sigma = latent_codes(autoencoder, X)
+    scale = float(mu.std())
+    model = diffusion.EpsilonNet(config).to(dev)
+    gd = torch.Generator(device=dev).manual_seed(seed)
+
+    def loss_fn(i):
+        ix = torch.randint(len(X), (hp["batch_size"],), generator=g).to(dev)
+        eps = torch.randn(mu[ix].shape, generator=gd, device=dev)
+        return diffusion.loss(model, (mu[ix] + sigma[ix] * eps) / scale, Y[ix], gd)
+
+    history = _fit(model, loss_fn, steps, hp, seed, name, None, 0, show)
+    return model, history, {"autoencoder": LATENT_VAE, "latent_scale": scale}
+
+
+@torch.no_grad()
+def latent_test_loss(model, n: int = 256, autoencoder=None, scale: float | None = None) -> float:
+    """The denoising loss of the latent diffusion on μ(x) / scale of n test digits, with
+    one fixed draw of t and ε."""
+    dev = next(model.parameters()).device
+    if autoencoder is None:
+        autoencoder, _ = store.load(LATENT_VAE, vae.ConvVAE, vae.ConvVAEConfig, dev=dev)
+    if scale is None:
+        scale = store.read_meta("diffusion-latent28")["latent_scale"]
+    X, Y = (t[:n].to(dev) for t in data.digits28_tensor("test"))
+    mu, _ = latent_codes(autoencoder, X)
+    return float(diffusion.loss(model, mu / scale, Y, torch.Generator(device=dev).manual_seed(0)))
+
+
 def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     """Alternate one D step and one G step; Adam(β1 = 0.5), lr decayed linearly to 0."""
     model = (gan.DCGAN if dataset == "digits28" else gan.GAN)(config).to(dev)
@@ -399,7 +495,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     decay = lambda i: 1 - i / steps  # noqa: E731
     sched = [torch.optim.lr_scheduler.LambdaLR(o, decay) for o in (opt_d, opt_g)]
     history = []
-    bar = tqdm(range(steps), desc=name, disable=not show, mininterval=2)
+    bar = progress.bar(range(steps), desc=name, disable=not show)
     for i in bar:
         model.train()
         loss_d, loss_g = gan.train_step(model, opt_d, opt_g, real_batch, g)
@@ -428,11 +524,19 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
 
 
 @torch.no_grad()
-def slice_metrics(name: str, model, text: str | None = None) -> dict:
+def slice_metrics(name: str, model, text: str | None = None, scale: float | None = None) -> dict:
     """Cheap deterministic measurements on a small slice of held-out data, recorded in
     the checkpoint JSON; the tests recompute them to show the checkpoint reproduces."""
     dev = next(model.parameters()).device
     g = lambda: torch.Generator(device=dev).manual_seed(0)  # noqa: E731
+    if name.startswith("vae-digits28"):
+        X28 = data.digits28_tensor("test")[0][:64].to(dev)
+        return {"test64_neg_elbo": float(-vae.elbo(model, X28, g())[0].mean())}
+    if name == "diffusion-digits28":
+        Xd, Yd = (t[:256].to(dev) for t in data.digits28_tensor("test"))
+        return {"test256_loss": float(diffusion.loss(model, Xd, Yd, g()))}
+    if name == "diffusion-latent28":
+        return {"test256_loss": latent_test_loss(model, 256, scale=scale)}
     X = data.digits_tensor("test")[0][:64].to(dev)
     X28 = data.digits28_tensor("test")[0][:16].to(dev)
     if name == "autoregressive-digits28":
@@ -502,6 +606,11 @@ def main(argv=None):
 
     out = Path(a.out) if a.out else None
     if a.family == "classifier":
+        if a.dataset == "digits28":
+            from .evaluate28 import train_classifier_checkpoint as train28
+
+            train28(seed=a.seed, directory=out, steps=a.steps or 3000)
+            return
         from .evaluate import train_classifier_checkpoint
 
         train_classifier_checkpoint(seed=a.seed, directory=out)
@@ -547,7 +656,10 @@ def main(argv=None):
             "chars": len(corpus),
             "sha256": hashlib.sha256(corpus.encode()).hexdigest(),
         }
-    meta["slice_metrics"] = slice_metrics(name, model)
+    # measured on the CPU whatever the training device, so that the tests (on the CPU)
+    # draw the same t and ε from the same generator and can reproduce them
+    on_cpu = copy.deepcopy(model).cpu()
+    meta["slice_metrics"] = slice_metrics(name, on_cpu, scale=extra.get("latent_scale"))
     if a.metrics_only:
         import json
         from dataclasses import asdict

@@ -8,3 +8,6 @@ class LessonsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (keeps anonymous progress on sign-in)
+        from .cache import connect_signals
+
+        connect_signals()  # every write to a path's content bumps its cache version

@@ -27,6 +27,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: nothing an earlier test cached (about rows
+    that are gone now, whose ids may come back) is served to it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def first_path(db):
     """The shipped "How does generative AI work?" path, loaded as `make run` loads it."""

@@ -7,6 +7,7 @@ README's "Settings" table (a test keeps the two in step).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # SQLite, the embedded broker and uploaded media live here
@@ -63,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lessons.cache.csrf_placeholder",
             ],
         },
     },
@@ -77,6 +79,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # guards (a rate limit, a queue bound) cannot interleave between web processes.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Django's cache keeps what changes only with a path's content (lessons/cache.py).
+# CACHE_URL, or REDIS_URL as docker-compose sets it, names a shared one: Django's own
+# Redis backend for redis://. Without either: files under var/cache, which every process
+# on this machine shares (runserver, the Celery workers, `manage.py import_path`), so an
+# edit made by any of them is seen by all; a per-process memory cache would not be.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default=env("REDIS_URL", default=f"filecache://{VAR_DIR / 'cache'}")
+    )
+}
+# Sessions are read from the cache and written through to the database: a signed-in
+# page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,7 +183,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 DEMOS_QUEUE = env("DEMOS_QUEUE", default="cpu")
 # Learners' trainings go to their own queue, so a long training never holds up sampling.
 TRAINING_QUEUE = env("TRAINING_QUEUE", default="train")
-CELERY_TASK_ROUTES = {"demos.run": {"queue": DEMOS_QUEUE}, "demos.train": {"queue": TRAINING_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "demos.run": {"queue": DEMOS_QUEUE},
+    "demos.train": {"queue": TRAINING_QUEUE},
+    "lessons.fsrs_fit": {"queue": TRAINING_QUEUE},  # minutes of CPU: beside the trainings
+}
+# Tasks outside an app's tasks.py module, which is all autodiscovery finds.
+CELERY_IMPORTS = ["lessons.flashcards.tasks"]
+# FSRS parameters are fitted to our learners' reviews once a day, at this hour (UTC), by
+# beat running inside the training worker (scripts/serve.sh, docker-compose's trainer).
+FSRS_FIT_HOUR = env.int("FSRS_FIT_HOUR", default=3)
+CELERY_BEAT_SCHEDULE = {
+    "fsrs-fit": {"task": "lessons.fsrs_fit", "schedule": crontab(hour=FSRS_FIT_HOUR, minute=0)},
+}
 DEMOS_SOFT_TIME_LIMIT = env.int("DEMOS_SOFT_TIME_LIMIT", default=60)  # seconds: run ends failed
 DEMOS_TIME_LIMIT = env.int("DEMOS_TIME_LIMIT", default=75)  # seconds: the worker child is killed
 DEMOS_RUNS_PER_MINUTE = env.int("DEMOS_RUNS_PER_MINUTE", default=20)  # per learner or session

@@ -46,3 +46,11 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Episode audio imported by the tests is stored apart from `make run`'s media.
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# A real cache, in files: shared with the gunicorn workers some tests start
+# (tests/web_workers.py) and emptied before every test (tests/conftest.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "test-cache",  # noqa: F405
+    }
+}

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from lessons.cache import cached
 from lessons.markdown import FigureFile, FigureSet
 from lessons.models import LearningPath, Lesson, LessonCompletion, PathFigure, Visibility
 
@@ -55,10 +56,29 @@ def lesson_tree(*, path: LearningPath) -> list[LessonNode]:
     lessons = list(Lesson.objects.filter(path=path).order_by("position", "id"))
     for lesson in lessons:
         lesson.path = path  # their URLs need the path's slug: no query per lesson
-    return _build(lessons)
+    return build_tree(lessons)
 
 
-def _build(lessons: list[Lesson]) -> list[LessonNode]:
+def reading_tree(*, path: LearningPath) -> list[LessonNode]:
+    """The tree as the reading pages show it, without lesson bodies, from the cache:
+    one query per content version of the path, none after (lessons/cache.py)."""
+
+    def build() -> list[LessonNode]:
+        lessons = Lesson.objects.filter(path=path).defer("body").order_by("position", "id")
+        return build_tree(list(lessons))
+
+    tree = cached(path.id, "tree", build)
+    _attach(tree, path)
+    return tree
+
+
+def _attach(nodes: list[LessonNode], path: LearningPath) -> None:
+    for node in nodes:  # their URLs need the path's slug: no query per lesson
+        node.lesson.path = path
+        _attach(node.children, path)
+
+
+def build_tree(lessons: list[Lesson]) -> list[LessonNode]:
     """Nest a path's lessons (sorted by position) into a tree."""
     by_parent: dict[int | None, list[Lesson]] = {}
     for lesson in lessons:
@@ -142,8 +162,9 @@ class Reading:
 
 
 def path_reading(*, request, path: LearningPath) -> Reading:
-    """The tree and this learner's progress through it: two queries (tree, completions)."""
-    tree = lesson_tree(path=path)
+    """The tree (cached, without bodies) and this learner's progress through it: one
+    query when signed in (completions), none for an anonymous reader."""
+    tree = reading_tree(path=path)
     ordered = tree_in_order(tree)
     recent = completions_in_order(request=request, path=path)
     return Reading(
@@ -167,7 +188,7 @@ def paths_with_progress(*, request) -> list[tuple[LearningPath, PathProgress]]:
     recent = _completions_in_order(request=request, paths=paths)
     result = []
     for path in paths:
-        ordered = tree_in_order(_build(trees.get(path.id, [])))
+        ordered = tree_in_order(build_tree(trees.get(path.id, [])))
         result.append((path, path_progress(ordered=ordered, recent=recent)))
     return result
 

@@ -1,6 +1,8 @@
 """One function view per screen: parse → selector/service → render. htmx requests get
 the named partial of the same template."""
 
+from functools import partial
+
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,12 +17,15 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from lessons.cache import cached, shared_path_page
 from lessons.flashcards import scheduling as flashcards
+from lessons.glossary import selectors as glossary
 from lessons.lookups import readable_path
-from lessons.markdown import render_markdown
+from lessons.models import Episode
 from lessons.quizzes import grading as quizzes
 
 from . import selectors, services
+from .tree import lesson_body, tree_html
 
 
 @require_GET
@@ -31,35 +36,51 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    path = readable_path(request, slug)
+    lookup = partial(readable_path, request, slug)
+    return shared_path_page(request, lookup=lookup, render=partial(_path_page, request))
+
+
+def _path_page(request: HttpRequest, path) -> HttpResponse:
     reading = selectors.path_reading(request=request, path=path)
     context = {
         "path": path,
         "tree": reading.tree,
-        "completed": reading.completed,
+        "tree_html": tree_html(path=path, completed=reading.completed),
         "progress": reading.progress,
         "can_edit": selectors.path_can_edit(user=request.user, path=path),
+        "episode": cached(path.id, "episode", lambda: Episode.objects.filter(path=path).first()),
     }
     context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
     context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
+    context["glossary_url"] = glossary.glossary_link(path=path)
     return render(request, "lessons/reading/path.html", context)
 
 
 @require_GET
 def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> HttpResponse:
-    path = readable_path(request, path_slug)
+    lookup = partial(readable_path, request, path_slug)
+    page = partial(_lesson_page, request, lesson_slug=lesson_slug)
+    return shared_path_page(request, lookup=lookup, render=page)
+
+
+def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpResponse:
     reading = selectors.path_reading(request=request, path=path)
     ordered = reading.ordered
     index = next((i for i, n in enumerate(ordered) if n.lesson.slug == lesson_slug), None)
     if index is None:
         raise Http404(_("No such lesson in this path."))
     node = ordered[index]
+    lesson = node.lesson
     context = {
         "path": path,
-        "tree": reading.tree,
         "node": node,
-        "lesson": node.lesson,
-        "rendered": render_markdown(node.lesson.body, selectors.figure_set(path=path)),
+        "lesson": lesson,
+        "glossary_url": glossary.glossary_link(path=path),
+        "rendered": lesson_body(path=path, lesson=lesson),
+        "tree_html": tree_html(path=path, completed=reading.completed, current=lesson),
+        "chapter_html": tree_html(path=path, completed=reading.completed, chapter=lesson)
+        if node.children
+        else "",
         "previous": ordered[index - 1].lesson if index > 0 else None,
         "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
         "completed": reading.completed,
@@ -119,10 +140,12 @@ def figure(request: HttpRequest, slug: str, name: str) -> HttpResponse:
 
 @require_GET
 def resources(request: HttpRequest, slug: str) -> HttpResponse:
-    path = readable_path(request, slug)
-    return render(
-        request, "lessons/reading/resources.html", {"path": path, "resources": path.resources.all()}
-    )
+    def page(path) -> HttpResponse:
+        listed = cached(path.id, "resources", lambda: list(path.resources.all()))
+        context = {"path": path, "resources": listed}
+        return render(request, "lessons/reading/resources.html", context)
+
+    return shared_path_page(request, lookup=partial(readable_path, request, slug), render=page)
 
 
 @require_http_methods(["GET", "POST"])

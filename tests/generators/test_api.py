@@ -62,12 +62,19 @@ def test_autoregressive_digits_are_images_with_exact_log_likelihoods():
     assert r["log_likelihood"].shape == (5,) and (r["log_likelihood"] < 0).all()
 
 
+@pytest.mark.parametrize("dataset, side, n_test", [("digits28", 28, 500), ("digits", 8, 447)])
 @pytest.mark.parametrize("mode", ["sample", "grid", "interpolate", "reconstruct"])
-def test_vae_modes_return_images(mode):
-    r = generators.sample("vae", mode=mode, n=4, grid_size=3, steps=5, seed=0)
+def test_vae_modes_return_images(mode, dataset, side, n_test):
+    """Protects the VAE's four modes on both digit sets: 28x28 by default, 8x8 kept."""
+    r = generators.sample("vae", dataset=dataset, mode=mode, n=4, grid_size=3, steps=5, seed=0)
     expected = {"sample": 4, "grid": 9, "interpolate": 5, "reconstruct": 4}[mode]
-    assert r["images"].shape == (expected, 8, 8)
-    assert r["image_at_z"].shape == (8, 8) and r["test_latents"].shape == (447, 2)
+    assert r["images"].shape == (expected, side, side)
+    assert r["image_at_z"].shape == (side, side) and r["test_latents"].shape == (n_test, 2)
+    assert 0 <= r["images"].min() <= r["images"].max() <= 1
+    if mode == "reconstruct":
+        assert r["originals"].shape == (4, side, side)
+    again = generators.sample("vae", dataset=dataset, mode=mode, n=4, grid_size=3, steps=5)
+    assert np.array_equal(r["images"], again["images"])
 
 
 def test_vae_grid_needs_the_two_dimensional_latent():
@@ -108,6 +115,7 @@ def test_diffusion_returns_digits_frames_and_previews():
     calls = []
     r = generators.sample(
         "diffusion",
+        dataset="digits",
         digit=7,
         n=2,
         num_inference_steps=10,
@@ -121,6 +129,32 @@ def test_diffusion_returns_digits_frames_and_previews():
     a = generators.sample("diffusion", sampler="ddpm", n=2, num_inference_steps=5, seed=4)
     b = generators.sample("diffusion", sampler="ddpm", n=2, num_inference_steps=5, seed=4)
     assert np.array_equal(a["images"], b["images"])
+
+
+@pytest.mark.parametrize("space", ["pixel", "latent"])
+def test_diffusion_draws_28x28_digits_by_default_in_pixel_or_latent_space(space):
+    """Protects the Lab's default model: 28x28 digits from the U-Net, or from the latent
+    diffusion decoded by the VAE, with frames and x̂₀ previews of the same size, and the
+    same seed giving the same digits."""
+    kw = dict(space=space, digit=3, guidance_scale=3.0, n=2, num_inference_steps=4, n_frames=2)
+    previews = []
+    r = generators.sample(
+        "diffusion", seed=1, progress=lambda s, t, x0=None: previews.append(x0), **kw
+    )
+    # the site's live preview: the first sample's x̂₀ as 784 pixels (decoded when latent)
+    shown = [p for p in previews if p is not None]
+    assert len(shown) == 2 and all(p.shape == (784,) for p in shown)
+    assert r["params"]["dataset"] == "digits28"
+    assert r["images"].shape == (2, 28, 28) and 0 <= r["images"].min() <= r["images"].max() <= 1
+    assert r["frames"].shape == (2, 2, 28, 28) and r["x0_previews"].shape == (2, 2, 28, 28)
+    assert np.array_equal(r["images"], generators.sample("diffusion", seed=1, **kw)["images"])
+    assert not np.array_equal(r["images"], generators.sample("diffusion", seed=2, **kw)["images"])
+
+
+def test_latent_diffusion_is_for_the_28x28_digits_only():
+    with pytest.raises(ParameterError) as e:
+        generators.sample("diffusion", dataset="digits", space="latent")
+    assert e.value.field == "space"
 
 
 def test_result_params_are_json_able_for_the_site():

@@ -33,12 +33,14 @@ def make_path(slug: str, chapters: int, per_chapter: int) -> LearningPath:
 def test_tree_pages_use_the_same_queries_for_any_tree_size(
     client, django_assert_num_queries, page, learner
 ):
-    """Protects against N+1: the path and lesson pages read the whole tree in one query,
-    so a 3-lesson path and a 60-lesson path cost the same (3 for a signed-in learner:
-    path, tree, completions — plus the session and user lookups). The path page also
-    reads the podcast episode, the flashcard counts (cards, card states, study
-    settings, today's new cards) and the quiz attempts: six more, whatever the size;
-    the lesson page its path's figures (names and sizes, for the renderer): one more."""
+    """Protects against N+1: the path and lesson pages read the whole tree in one query
+    once per content version (then from the cache, with the podcast episode and the
+    lesson's body rendered with its path's figures), so a 3-lesson path and a 60-lesson
+    path cost the same: 3 for a signed-in learner (user, path, completions; the session
+    is read from the cache).
+    The path page also reads the flashcard counts (card states, study settings, today's
+    new cards; the cards are cached) and the quiz attempts: four more, whatever the
+    size."""
     small, large = make_path("small", 1, 2), make_path("large", 6, 9)
     client.force_login(learner)
 
@@ -47,14 +49,13 @@ def test_tree_pages_use_the_same_queries_for_any_tree_size(
             return path.get_absolute_url()
         return path.lessons.order_by("id").last().get_absolute_url()
 
-    client.get(url(small))  # warm the Markdown cache
+    client.get(url(small))  # warm the cache: the tree and the lesson's rendered body
     client.get(url(large))
     for path in (small, large):
         address = url(path)
-        # session, user, path, tree, completions; the path page adds the podcast episode,
-        # the flashcard counts (cards, states, settings, today's new) and quiz attempts;
-        # the lesson page adds its path's figures
-        with django_assert_num_queries(11 if page == "path" else 6):
+        # user, path, completions (the session is cached); the path page adds
+        # the flashcard counts (states, settings, today's new) and quiz attempts
+        with django_assert_num_queries(7 if page == "path" else 3):
             response = client.get(address)
         assert response.status_code == HTTPStatus.OK
 
@@ -67,7 +68,7 @@ def test_home_lists_public_paths_with_progress_in_constant_queries(
     for n in range(4):
         make_path(f"p{n}", 2, 2)
     client.force_login(learner)
-    with django_assert_num_queries(5):  # session, user, paths, lessons, completions
+    with django_assert_num_queries(4):  # user, paths, lessons, completions (session: cached)
         response = client.get(reverse("home"))
     assert response.status_code == HTTPStatus.OK
     assert response.content.count(b'class="path-card"') == 4

@@ -1,0 +1,239 @@
+"""What changes only with a path's content, rendered once and kept in Django's cache.
+
+Every key carries the path's *content version*: a random token that every write to
+the path's content replaces. The model signals at the bottom catch saves and deletes
+(the admin's included); services that write with `UPDATE` or `bulk_create`, which send
+no signal, call `content_changed` themselves. A new token makes every older key
+unreachable, so an edit shows on the very next request whichever process serves it,
+and nothing has to be deleted (old entries expire). The token is random rather than a
+counter: if the cache forgets it (eviction, a restart), a fresh one cannot meet a key
+written under an old one.
+
+The token is replaced at once and again when the transaction commits. A request that
+read the first new token before the commit still read the old rows and may have cached
+them under it; the second replacement leaves that entry unreachable.
+
+Anonymous readers with no session, most readers, get whole pages from the cache
+(`shared_page`): rendered once per content version and URL with a placeholder for the
+CSRF token, which is filled in per request, and answered with 304 Not Modified when the
+browser already holds the same page. Everyone else's pages are rendered per request
+from cached parts, so one learner's progress never reaches another's page.
+"""
+
+import functools
+import hashlib
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+
+from lessons import models
+
+T = TypeVar("T")
+
+PART_SECONDS = 24 * 3600  # an unread part leaves the cache after a day
+CSRF_PLACEHOLDER = "csrf-token-filled-in-per-request"
+
+
+@functools.cache
+def code_version() -> str:
+    """The code and templates this process runs (names, sizes, times of the files):
+    after a deploy that changes them, pages are rendered anew, never served as the
+    code before it rendered them."""
+    root = Path(settings.BASE_DIR)
+    h = hashlib.blake2b(digest_size=8)
+    for folder in ("lessons", "demos", "templates", "learning_platform"):
+        for file in sorted((root / folder).rglob("*")):
+            if file.suffix in (".py", ".html"):
+                st = file.stat()
+                h.update(f"{file.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
+def _version_key(path_id: int) -> str:
+    return f"content-version:{path_id}"
+
+
+def content_version(path_id: int) -> str:
+    """The path's current content version (made on first use)."""
+    key = _version_key(path_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)  # two first readers: one wins
+        version = cache.get(key)
+    return version
+
+
+def content_changed(path_id: int) -> None:
+    """Call after writing any of a path's content: its cached parts are unreachable
+    from the next request on (now, and again once the transaction commits)."""
+
+    def bump() -> None:
+        cache.set(_version_key(path_id), uuid.uuid4().hex, timeout=None)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+def cached(path_id: int, name: str, build: Callable[[], T]) -> T:
+    """`build()` for this version of the path's content, built once and kept. `build`
+    reads the rows it needs itself: rows read before this call may be older than the
+    version the result is kept under."""
+    key = f"part:{code_version()}:{path_id}:{content_version(path_id)}:{name}"
+    kept = cache.get(key)  # (value,): a value of None is kept too
+    if kept is None:
+        kept = (build(),)
+        cache.set(key, kept, PART_SECONDS)
+    return kept[0]
+
+
+# --- whole pages for anonymous readers ------------------------------------------------
+
+
+def _shareable(request: HttpRequest) -> bool:
+    """A request whose page is the same for every such request: anonymous, with no
+    session and no pending message (both would show on the page), a plain GET with no
+    query, not an htmx partial."""
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and not request.GET
+        and not getattr(request, "htmx", False)
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and not request.user.is_authenticated
+    )
+
+
+def shared_page(
+    request: HttpRequest, *, version: str, render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page `render()` makes, from the cache when the request is shareable; `version`
+    names what the page shows (e.g. a digest of the files it reads)."""
+    if not _shareable(request):
+        return render()
+    key = f"page:{code_version()}:{version}:{_digest(request.path)}"
+    html = cache.get(key)
+    if html is None:
+        response = _render_shareable(request, render)
+        if response.status_code != 200:
+            return response
+        html = response.content.decode()
+        cache.set(key, html, PART_SECONDS)
+    return _send(request, html, key)
+
+
+def shared_path_page(
+    request: HttpRequest,
+    *,
+    lookup: Callable[[], "models.LearningPath"],
+    render: Callable[["models.LearningPath"], HttpResponse],
+) -> HttpResponse:
+    """A path's page: `render(lookup())`, from the cache when the request is shareable.
+    A page in the cache is served while its path's content version is the one it was
+    rendered under, with no database query; otherwise `lookup()` finds the path (404 if
+    anonymous readers may not read it: making a path private saves it, a new version)."""
+    if not _shareable(request):
+        return render(lookup())
+    key = f"path-page:{code_version()}:{_digest(request.path)}"
+    entry = cache.get(key)  # (path id, content version, HTML)
+    if entry is not None and content_version(entry[0]) == entry[1]:
+        return _send(request, entry[2], f"{key}:{entry[1]}")
+    path = lookup()
+    version = content_version(path.id)  # read before the content it names
+    response = _render_shareable(request, lambda: render(path))
+    if response.status_code != 200:
+        return response
+    html = response.content.decode()
+    cache.set(key, (path.id, version, html), PART_SECONDS)
+    return _send(request, html, f"{key}:{version}")
+
+
+def _render_shareable(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page rendered with the CSRF placeholder; an answer other than 200, which is
+    not kept, gets this reader's token at once."""
+    request.csrf_placeholder = True  # see `csrf_placeholder` below
+    response = render()
+    request.csrf_placeholder = False
+    if response.status_code != 200:
+        token = get_token(request).encode()
+        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
+    return response
+
+
+def _send(request: HttpRequest, html: str, key: str) -> HttpResponse:
+    """A shared page with this reader's CSRF token, or 304 if they hold it already."""
+    token = get_token(request)  # sets the CSRF cookie when the browser has none
+    # The browser's copy holds a token made from its CSRF cookie: the same page and the
+    # same cookie make the same ETag, a new cookie a new one.
+    etag = f'"{_digest(key + request.META["CSRF_COOKIE"])}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(html.replace(CSRF_PLACEHOLDER, token))
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # ask each time: edits show at once
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def csrf_placeholder(request: HttpRequest) -> dict:
+    """Context processor: a page rendered for the cache gets a placeholder where the
+    CSRF token goes (in forms and htmx's headers); `shared_page` fills in each reader's."""
+    if getattr(request, "csrf_placeholder", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+# --- every save and delete of a path's content bumps its version ----------------------
+
+
+def _path_id(instance) -> int | None:
+    if isinstance(instance, models.LearningPath):
+        return instance.pk
+    if isinstance(instance, models.QuizOption):
+        if models.QuizOption.question.is_cached(instance):
+            return instance.question.path_id
+        question = models.QuizQuestion.objects.filter(pk=instance.question_id)
+        return question.values_list("path_id", flat=True).first()
+    return instance.path_id
+
+
+def _on_write(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    path_id = _path_id(instance)
+    if path_id is not None:
+        content_changed(path_id)
+
+
+CONTENT_MODELS = (
+    models.LearningPath,
+    models.Lesson,
+    models.Resource,
+    models.Flashcard,
+    models.QuizQuestion,
+    models.QuizOption,
+    models.Episode,
+    models.PathFigure,
+    models.GlossaryTerm,
+)
+
+
+def connect_signals() -> None:
+    for model in CONTENT_MODELS:
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}-d")

@@ -1,0 +1,294 @@
+"""The cache of what changes only with a path's content (lessons/cache.py): every kind of
+edit shows on the very next request to every cached page, for anonymous readers (whole
+pages from the cache) and signed-in learners (pages built from cached parts); one
+learner's progress never reaches another's page; reading creates no session."""
+
+import dataclasses
+from http import HTTPStatus
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+
+from lessons.authoring.bundle import CardSpec, ResourceSpec
+from lessons.authoring.services import path_import
+from lessons.models import LearningPath, Lesson, LessonCompletion, Visibility
+from tests.lessons.authoring.own import owned_path, small_bundle
+
+
+def pages(path: LearningPath) -> dict[str, str]:
+    return {
+        "path": reverse("path_detail", args=[path.slug]),
+        "lesson": reverse("lesson_detail", args=[path.slug, "three"]),
+        "chapter": reverse("lesson_detail", args=[path.slug, "one"]),
+        "resources": reverse("path_resources", args=[path.slug]),
+        "deck": reverse("path_flashcards", args=[path.slug]),
+    }
+
+
+def read_all(client, path) -> dict[str, str]:
+    answers = {name: client.get(url) for name, url in pages(path).items()}
+    assert all(a.status_code == HTTPStatus.OK for a in answers.values()), answers
+    return {name: a.content.decode() for name, a in answers.items()}
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return django_user_model.objects.create_user(username="owner", password="pw-owner-123")
+
+
+@pytest.fixture
+def path(owner):
+    return owned_path(owner, visibility=Visibility.PUBLIC)
+
+
+@pytest.fixture
+def readers(client, learner):
+    """An anonymous reader (no session: whole pages from the cache) and a signed-in one."""
+    signed_in = Client()
+    signed_in.force_login(learner)
+    return {"anonymous": Client(), "signed in": signed_in}
+
+
+def edit_in_editor(owner, path):
+    editor = Client()
+    editor.force_login(owner)
+    url = reverse("lesson_edit", args=[path.slug, "three"])
+    response = editor.post(url, {"title": "Edited title", "body": "Edited body.", "version": 1})
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def edit_in_admin(owner, path):
+    staff = Client()
+    staff.force_login(
+        type(owner).objects.create_superuser(username="staff", password="pw-staff-123")
+    )
+    lesson = path.lessons.get(slug="three")
+    data = {
+        "path": path.pk,
+        "parent": "",
+        "position": lesson.position,
+        "slug": "three",
+        "title": "Edited title",
+        "body": "Edited body.",
+    }
+    response = staff.post(reverse("admin:lessons_lesson_change", args=[lesson.pk]), data)
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+
+
+def edit_by_reimport(owner, path):
+    bundle = small_bundle(path.slug)
+    lessons = [
+        dataclasses.replace(spec, title="Edited title", body="Edited body.")
+        if spec.slug == "three"
+        else spec
+        for spec in bundle.lessons
+    ]
+    resources = [dataclasses.replace(bundle.resources[0], title="Edited resource")]
+    cards = [
+        *bundle.cards[:1],
+        CardSpec(key="three", lesson="three", front="Edited card?", back="B"),
+    ]
+    path_import(
+        bundle=dataclasses.replace(bundle, lessons=lessons, resources=resources, cards=cards)
+    )
+
+
+EDITS = {"editor": edit_in_editor, "admin": edit_in_admin, "re-import": edit_by_reimport}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+@pytest.mark.parametrize("reader", ["anonymous", "signed in"])
+def test_an_edit_shows_on_the_very_next_request_to_every_cached_page(
+    readers, reader, owner, path, edit
+):
+    """Protects readers from stale pages: after an edit in the editor, the admin or by
+    re-importing the bundle, the next request to the path, lesson, chapter, resources
+    and deck pages shows the new text (all of them were cached just before)."""
+    client = readers[reader]
+    before = read_all(client, path)
+    read_all(client, path)  # now from the cache
+    assert "Edited title" not in before["path"]
+    edit(owner, path)
+    after = read_all(client, path)
+    assert "Edited title" in after["path"] and "Edited title" in after["chapter"]
+    assert "Edited body." in after["lesson"] and "Edited title" in after["lesson"]
+    if edit is edit_by_reimport:
+        assert "Edited resource" in after["resources"]
+        assert "Edited card?" in after["deck"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader", ["anonymous", "signed in"])
+def test_a_clone_and_an_edit_of_it_show_at_once_and_leave_the_original_as_it_was(
+    readers, reader, owner, path, learner
+):
+    """Protects clones: the copy's pages show the copy (cached pages of the original
+    are keyed by the original), and editing the copy changes its pages at once while
+    the original's cached pages stay as they were."""
+    client = readers[reader]
+    original = read_all(client, path)
+    cloner = Client()
+    cloner.force_login(owner)
+    cloner.post(reverse("path_clone", args=[path.slug]))
+    copy = LearningPath.objects.get(cloned_from=path)
+    copy.visibility = Visibility.PUBLIC
+    copy.save(update_fields=["visibility"])
+    first = read_all(client, copy)
+    assert copy.slug in first["path"] and "A copy of" in first["path"]
+    editor = Client()
+    editor.force_login(owner)
+    edit = reverse("lesson_edit", args=[copy.slug, "three"])
+    editor.post(edit, {"title": "Mine now", "body": "My body.", "version": 1})
+    assert "My body." in read_all(client, copy)["lesson"]
+    assert "My body." not in read_all(client, path)["lesson"]
+    assert "Three" in original["lesson"]
+
+
+@pytest.mark.django_db
+def test_deleting_and_adding_lessons_and_resources_show_at_once(client, owner, path):
+    """Protects the tree and the resources against edits that delete or add rows (the
+    editor's delete and add, a resource deleted in the admin)."""
+    read_all(client, path)
+    editor = Client()
+    editor.force_login(owner)
+    editor.post(reverse("lesson_delete", args=[path.slug, "two-a"]))
+    editor.post(reverse("lesson_add", args=[path.slug]), {"title": "Brand new"})
+    path.resources.get().delete()
+    html = client.get(pages(path)["path"]).content.decode()
+    assert "Brand new" in html and "Two A" not in html
+    assert "DDPM" not in client.get(pages(path)["resources"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_learner_never_sees_another_learners_progress(path, django_user_model):
+    """Protects privacy across the cache: the tree and pages are cached once, yet each
+    signed-in learner (and each anonymous session) sees only their own ticks and count,
+    and the anonymous page for readers without a session shows none."""
+    ada, bob = (
+        django_user_model.objects.create_user(username=name, password="pw-long-enough-1")
+        for name in ("ada-r", "bob-r")
+    )
+    three = path.lessons.get(slug="three")
+    LessonCompletion.objects.create(learner=ada, lesson=three)
+    as_ada, as_bob, anonymous, session = Client(), Client(), Client(), Client()
+    as_ada.force_login(ada)
+    as_bob.force_login(bob)
+    session.post(reverse("lesson_complete", args=[path.slug, "one-a"]))
+    for url in (pages(path)["path"], pages(path)["lesson"], pages(path)["chapter"]):
+        for _ in range(2):  # the second read comes from the cache
+            ada_html = as_ada.get(url).content.decode()
+            bob_html = as_bob.get(url).content.decode()
+            anonymous_html = anonymous.get(url).content.decode()
+            session_html = session.get(url).content.decode()
+            assert 'aria-label="completed"' in ada_html
+            assert "1 / 6 lessons" in ada_html and "1 / 6 lessons" in session_html
+            assert 'aria-label="completed"' not in bob_html
+            assert 'aria-label="completed"' not in anonymous_html
+            assert "0 / 6 lessons" in bob_html and "0 / 6 lessons" in anonymous_html
+    tick = 'aria-label="completed"'
+    chapter = session.get(pages(path)["chapter"]).content.decode()
+    assert chapter.count(tick) == 2  # One A: in the chapter's list and in the aside
+
+
+@pytest.mark.django_db
+def test_reading_creates_no_session_and_writes_nothing(client, path, django_assert_num_queries):
+    """Protects the database from readers: an anonymous reader's pages create no
+    session row and write nothing, and once cached a page costs no query at all."""
+    read_all(client, path)
+    assert Session.objects.count() == 0
+    assert settings_session_cookie() not in client.cookies
+    for url in pages(path).values():
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == HTTPStatus.OK
+    assert Session.objects.count() == 0
+
+
+def settings_session_cookie() -> str:
+    from django.conf import settings
+
+    return settings.SESSION_COOKIE_NAME
+
+
+@pytest.mark.django_db
+def test_a_cached_page_carries_the_readers_own_csrf_token_and_its_form_posts(client, path):
+    """Protects forms on cached pages: the CSRF placeholder is replaced by this
+    reader's token, so "Mark complete" on a page from the cache posts successfully."""
+    strict = Client(enforce_csrf_checks=True)
+    url = pages(path)["lesson"]
+    Client().get(url)  # another reader fills the cache
+    html = strict.get(url).content.decode()
+    assert "csrf-token-filled-in-per-request" not in html
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = strict.post(
+        reverse("lesson_complete", args=[path.slug, "three"]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+
+@pytest.mark.django_db
+def test_a_repeated_anonymous_read_answers_304_until_the_content_changes(client, path):
+    """Protects conditional GET: the same reader asking again with the page's ETag gets
+    304 with no body; after an edit the ETag changes and the new page is sent. Pages
+    vary by cookie and are never stored by shared caches."""
+    url = pages(path)["lesson"]
+    first = client.get(url)
+    assert first["Cache-Control"] == "private, no-cache" and "Cookie" in first["Vary"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == HTTPStatus.NOT_MODIFIED and again.content == b""
+    Lesson.objects.filter(path=path, slug="three").get().save()  # any save: new version
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == HTTPStatus.OK and changed["ETag"] != first["ETag"]
+    other = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])  # another browser's cookie
+    assert other.status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_never_answered_from_the_shared_page_cache(client, path, learner):
+    """Protects signed-in learners: their pages carry no shared ETag and show their
+    own name, even right after an anonymous reader filled the cache."""
+    url = pages(path)["path"]
+    Client().get(url)
+    client.force_login(learner)
+    response = client.get(url)
+    assert "ETag" not in response and learner.username in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_private_path_stays_hidden_from_the_cache(client, path):
+    """Protects private paths: a page cached while the path was public answers 404 to
+    anonymous readers as soon as the path is made private."""
+    url = pages(path)["lesson"]
+    assert client.get(url).status_code == HTTPStatus.OK
+    path.visibility = Visibility.PRIVATE
+    path.save(update_fields=["visibility"])
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_unpublishing_in_the_admin_hides_a_cached_page_at_once(client, path, owner):
+    """Protects unpublished paths: the admin's "Unpublish" action (an UPDATE, no
+    signal) stops the cached page being served to anonymous readers at once."""
+    url = pages(path)["lesson"]
+    assert client.get(url).status_code == HTTPStatus.OK
+    staff = Client()
+    staff.force_login(
+        type(owner).objects.create_superuser(username="staff", password="pw-staff-123")
+    )
+    changelist = reverse("admin:lessons_learningpath_changelist")
+    staff.post(changelist, {"action": "unpublish", "_selected_action": [path.pk]})
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_resources_added_by_bulk_import_show_at_once(client, path):
+    """Protects the resources page from bulk writes that send no signals (re-import)."""
+    read_all(client, path)
+    bundle = small_bundle(path.slug)
+    extra = ResourceSpec(
+        title="Added later", authors="", year=2021, kind="paper", url="https://a.b/c", note=""
+    )
+    path_import(bundle=dataclasses.replace(bundle, resources=[*bundle.resources, extra]))
+    assert "Added later" in client.get(pages(path)["resources"]).content.decode()
