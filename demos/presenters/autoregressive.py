@@ -26,6 +26,13 @@ class AutoregressivePresenter(Presenter):
     likelihood = True
     compare_models = (
         CompareModel(
+            "autoregressive-digits28",
+            _("Transformer over 784 pixels"),
+            "autoregressive-digits28",
+            {"dataset": "digits28", "n": 16},
+            "digits28",
+        ),
+        CompareModel(
             "autoregressive",
             _("Transformer (pixel by pixel)"),
             "autoregressive-digits",

@@ -18,7 +18,12 @@ class GANPresenter(Presenter):
         {"n": 1000},
         ("dataset", "n", "rejection"),
     )
-    compare_models = (CompareModel("gan", _("GAN"), "gan-digits", {"dataset": "digits", "n": 16}),)
+    compare_models = (
+        CompareModel(
+            "gan-digits28", _("DCGAN"), "gan-digits28", {"dataset": "digits28", "n": 16}, "digits28"
+        ),
+        CompareModel("gan", _("GAN"), "gan-digits", {"dataset": "digits", "n": 16}),
+    )
 
     def figures(self, result: dict, params: dict) -> dict:
         fig: dict = {}
