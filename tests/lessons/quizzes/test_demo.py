@@ -115,13 +115,13 @@ def test_the_editor_saves_a_demo_and_refuses_bad_parameters(client, tmp_path, le
         assert error in response.content.decode()
     question.refresh_from_db()
     assert question.demo["family"] == "vae"
-    params = json.dumps({"temperature": 0.3, "prompt": "The "})
+    params = json.dumps({"dataset": "text", "temperature": 0.3, "prompt": "The "})
     response = client.post(url, {**form, prefix + "demo_params": params})
     assert response.status_code == HTTPStatus.FOUND
     question.refresh_from_db()
     assert question.demo == {
         "family": "autoregressive",
-        "params": {"prompt": "The ", "temperature": 0.3},
+        "params": {"dataset": "text", "prompt": "The ", "temperature": 0.3},
     }
     page = client.get(reverse("quiz_edit", args=[path.slug])).content.decode()
     assert "&quot;temperature&quot;: 0.3" in page  # shown back in the form
