@@ -168,3 +168,19 @@ def test_annealed_langevin_recovers_the_mixture_weights_plain_langevin_does_not(
     true = score.LANGEVIN_MIXTURE["weights"][1]
     assert abs(annealed - true) < 0.06
     assert abs(plain - 0.5) < 0.08
+
+
+def test_flow_matching_field_carries_noise_onto_the_data():
+    """Protects the flow-matching figure's claim: the exact averaged velocity field takes
+    noise onto the data (endpoints on the moons), and at t = 0 it is the mean of the
+    per-pair velocities x₁ − x₀ (every line passes through x₀ then)."""
+    import numpy as np
+
+    from lessons.figures import flow_matching as fm
+
+    x1 = fm.moons_data()
+    x0 = np.random.default_rng(1).standard_normal((64, 2))
+    end = fm.ode_paths(x0, x1)[-1]
+    distance = np.sqrt(((end[:, None] - x1[None]) ** 2).sum(-1)).min(1)
+    assert np.median(distance) < 0.05
+    np.testing.assert_allclose(fm.velocity(x0, 0.0, x1), x1.mean(0) - x0, atol=1e-9)
