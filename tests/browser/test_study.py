@@ -18,7 +18,7 @@ def test_new_learner_studies_three_cards_by_keyboard_then_takes_the_quiz(
     deck with its counts; on the study page Space flips and 1–4 rate, via htmx with
     no page load; three cards are reviewed once each; then all sixteen
     questions are answered one at a time with feedback, and the score page shows. All
-    the math of the 23 cards and 25 questions typesets without a KaTeX error."""
+    the math of the 23 cards and 26 questions typesets without a KaTeX error."""
     page.goto(live_server.url + "/accounts/signup/")
     page.locator("#id_username").fill("newlearner")
     page.locator("#id_password1").fill("a-long-passphrase")

@@ -325,12 +325,12 @@ def test_sign_in_with_an_open_attempt_on_both_sides_keeps_one_open(client, first
     assert attempts.get(finished_at__isnull=True) == mine
 
 
-def test_the_paths_quiz_has_25_questions_each_linked_to_a_real_section(client, first_path):
-    """Protects the content: 25 questions (nine of them predict-then-sample), the first
+def test_the_paths_quiz_has_26_questions_each_linked_to_a_real_section(client, first_path):
+    """Protects the content: 26 questions (ten of them predict-then-sample), the first
     as the brief asks, both kinds, and every lesson link's anchor is a heading id on
     that lesson's page."""
     questions = list(first_path.quiz_questions.select_related("lesson"))
-    assert len(questions) == 25
+    assert len(questions) == 26
     assert questions[0].text == (
         "What is the primary difference between a generative model and a discriminative model?"
     )
