@@ -213,11 +213,15 @@ def mutate(files: dict, kind: str, at: int, what) -> None:
     elif what == "body of MAX_BODY multi-byte characters":
         files["bodies"][first["slug"]] = "漢" * MAX_BODY
     elif what == "NUL in a body":
-        files["bodies"][first["slug"]] += "A NUL \0 here.\n"
+        # an earlier mutation of the same bundle ("missing body") may have removed it
+        body = files["bodies"].get(first["slug"], "")
+        files["bodies"][first["slug"]] = body + "A NUL \0 here.\n"
     elif what == "missing body":
-        del files["bodies"][first["slug"]]
+        files["bodies"].pop(first["slug"], None)
     elif what == "heading id of 101 characters as section" and files["quiz"]:
-        files["bodies"][files["quiz"][0]["lesson"]] += "\n## " + "h" * 101 + "\n\nText.\n"
+        lesson = files["quiz"][0]["lesson"]
+        body = files["bodies"].get(lesson, "")
+        files["bodies"][lesson] = body + "\n## " + "h" * 101 + "\n\nText.\n"
         files["quiz"][0]["section"] = "h" * 101
     elif what == "a third level of lessons" and "children" in first:
         first["children"][0]["children"] = [{"slug": "deep", "title": "Deep"}]
