@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -627,9 +628,14 @@ def plain(o):
     return o
 
 
-def main(argv=None):
-    from . import evaluate28
+def marked_sections(markdown: str) -> str:
+    """The sections other commands own in evaluation.md (``<!-- name -->`` … ``<!-- /name
+    -->``: evaluate28's digits28, evaluate_names' names), kept when this one rewrites it."""
+    blocks = re.finditer(r"<!-- ([\w-]+) -->.*?<!-- /\1 -->", markdown, flags=re.S)
+    return "".join("\n" + b.group(0) + "\n" for b in blocks)
 
+
+def main(argv=None):
     p = argparse.ArgumentParser(description="Evaluate the shipped checkpoints.")
     p.add_argument("--quick", action="store_true", help="fewer samples (for a smoke run)")
     a = p.parse_args(argv)
@@ -639,8 +645,10 @@ def main(argv=None):
     if "digits28" in old:  # python -m generators.evaluate28 writes that section
         r["digits28"] = old["digits28"]
     path.write_text(json.dumps(plain(r), indent=2) + "\n")
-    md = to_markdown(r) + evaluate28.section_markdown(r)
-    (store.CHECKPOINT_DIR / "evaluation.md").write_text(md + "\n")
+    md_path = store.CHECKPOINT_DIR / "evaluation.md"
+    old_md = md_path.read_text() if md_path.exists() else ""
+    md = to_markdown(r) + marked_sections(old_md)
+    md_path.write_text(md + "\n")
     print(md)
 
 

@@ -746,13 +746,6 @@ def write(r: dict, directory: Path | None = None) -> None:
     md_path.write_text(md)
 
 
-def section_markdown(ev: dict) -> str:
-    """The digits28 section for evaluate.py to keep when it rewrites evaluation.md."""
-    if "digits28" not in ev:
-        return ""
-    return "\n" + MD_START + "\n" + to_markdown(ev["digits28"]) + "\n" + MD_END + "\n"
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description="Evaluate the 28x28 digit checkpoints.")
     p.add_argument("--quick", action="store_true", help="fewer samples (for a smoke run)")
