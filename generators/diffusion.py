@@ -166,6 +166,36 @@ def loss(model: EpsilonNet, x: torch.Tensor, y: torch.Tensor, generator=None, a=
     return F.mse_loss(model(x_t, t, y, a), eps)
 
 
+# A matrix product gives a row the same bits whatever the other rows only when the row
+# sits in a full block of rows at an aligned place (one row, or a ragged tail, takes
+# other kernels that add in another order). Each run's rows are padded to a multiple of
+# ROW_BLOCK, alone as in a batch, so a run draws the same digits in any batch.
+ROW_BLOCK = 8
+
+
+def row_blocks(sizes: list[int], device=None) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """For runs of ``sizes`` rows, in order: (the rows to feed the network, each run's
+    rows then copies of its first row up to a multiple of ROW_BLOCK; where the real rows
+    sit in its output), or None when no run needs padding."""
+    if all(k % ROW_BLOCK == 0 for k in sizes):
+        return None
+    rows, keep, first, at = [], [], 0, 0
+    for k in sizes:
+        padded = -(-k // ROW_BLOCK) * ROW_BLOCK
+        rows += list(range(first, first + k)) + [first] * (padded - k)
+        keep += range(at, at + k)
+        first, at = first + k, at + padded
+    return torch.tensor(rows, device=device), torch.tensor(keep, device=device)
+
+
+def in_blocks(model: EpsilonNet, blocks, x, t, y) -> torch.Tensor:
+    """model(x, t, y) on the rows ``row_blocks`` laid out (as it is when None)."""
+    if blocks is None:
+        return model(x, t, y)
+    rows, keep = blocks
+    return model(x[rows], t[rows], y[rows])[keep]
+
+
 def timesteps(T: int, num_inference_steps: int) -> list[int]:
     """Evenly spaced timesteps, descending, starting at the last one ("trailing" spacing,
     Lin et al. 2024). Why not start at 0 and step up ("leading")? With 10 steps that
@@ -185,8 +215,9 @@ def sample(
     guidance_scale: float = DEFAULT_GUIDANCE,
     digit: int | np.ndarray | torch.Tensor = -1,
     n_frames: int = 10,
-    generator: torch.Generator | None = None,
+    generator: torch.Generator | list[torch.Generator] | None = None,
     progress=None,
+    sizes: list[int] | None = None,
 ):
     """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1] (n, 64) — or
     (n, 2) points as they are when config.points —,
@@ -196,14 +227,33 @@ def sample(
     sampler "ddpm": ancestral steps from the posterior q(x_prev | x_t, x̂_0);
     sampler "ddim": x_prev = √ᾱ_prev x̂_0 + √(1 − ᾱ_prev − σ²) ε̃ + σ z with
     σ = η √((1 − ᾱ_prev)/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_prev); η = 0 is deterministic.
-    digit −1 samples unconditionally; an array gives one label per sample."""
+    digit −1 samples unconditionally; an array gives one label per sample.
+
+    Several runs as one batch: ``generator`` a list with one generator per run and
+    ``sizes`` how many samples each run has (summing to n), in order. Every run's noise
+    is drawn from its own generator, in the shapes it would draw alone, so each run gets
+    the digits it would get alone; ``progress`` is then a list, one callback per run,
+    each given the preview of its run's first sample."""
     c = model.config
     dev = model.alpha_bar.device
+    if not isinstance(generator, list):
+        generator, sizes, progress = [generator], [n], [progress] if progress else None
+    firsts = np.cumsum([0] + sizes[:-1]).tolist()  # each run's first row
+    blocks, blocks2 = row_blocks(sizes, dev), row_blocks(sizes + sizes, dev)  # 2: guided
+
+    def randn() -> torch.Tensor:  # (n, D): each run's rows from its own generator
+        return torch.cat(
+            [
+                torch.randn(k, c.n_pixels, generator=g, device=dev)
+                for g, k in zip(generator, sizes, strict=True)
+            ]
+        )
+
     y = torch.as_tensor(digit, device=dev).long().expand(n).clone()
     cond = y >= 0
     y[~cond] = c.num_classes
     null = torch.full_like(y, c.num_classes)
-    x = torch.randn(n, c.n_pixels, generator=generator, device=dev)  # x_T
+    x = randn()  # x_T
     ts = timesteps(c.T, num_inference_steps)
     keep = set(np.linspace(0, len(ts) - 1, min(n_frames, len(ts))).round().astype(int).tolist())
     if c.points:  # points are shown as they are
@@ -217,18 +267,20 @@ def sample(
         ab_prev = model.alpha_bar[t_prev] if t_prev >= 0 else torch.tensor(1.0, device=dev)
         tt = torch.full((n,), t, device=dev, dtype=torch.long)
         if guidance_scale != 1.0 and bool(cond.any()):
-            e_both = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, null]))
+            e_both = in_blocks(
+                model, blocks2, torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, null])
+            )
             e_c, e_u = e_both.chunk(2)
             eps = torch.where(cond[:, None], e_u + guidance_scale * (e_c - e_u), e_c)
         else:
-            eps = model(x, tt, y)
+            eps = in_blocks(model, blocks, x, tt, y)
         x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-c.clip, c.clip)
         # re-derive ε from the clipped x̂_0 (GLIDE; diffusers' use_clipped_model_output):
         # with strong guidance ε̃ overshoots, and DDIM would carry the overshoot along
         eps = (x - ab.sqrt() * x0_hat) / (1 - ab).sqrt()
         if i in keep:  # what the network saw at step t, and what it guessed x_0 to be
             frames.append((t, to_img(x), to_img(x0_hat)))
-        noise = torch.randn(x.shape, generator=generator, device=dev)
+        noise = randn()
         if sampler == "ddpm":
             alpha_t = ab / ab_prev  # α_t of the (possibly respaced) step
             beta_t = 1 - alpha_t
@@ -241,8 +293,9 @@ def sample(
             sigma = eta * ((1 - ab_prev) / (1 - ab)).sqrt() * (1 - ab / ab_prev).sqrt()
             x = ab_prev.sqrt() * x0_hat + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
             x = x + sigma * noise
-        if progress:
-            progress(i + 1, len(ts), frames[-1][2][0] if i in keep else None)
+        for report, first in zip(progress or [None] * len(firsts), firsts, strict=True):
+            if report:
+                report(i + 1, len(ts), frames[-1][2][first] if i in keep else None)
     return (x if c.points else ((x + 1) / 2).clamp(0, 1)), frames
 
 
@@ -273,27 +326,62 @@ PARAMS = [
 ]
 
 
-def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
-    if p["n_frames"] > p["num_inference_steps"]:
-        p = {**p, "n_frames": p["num_inference_steps"]}
+def _checked(p: dict) -> dict:
+    """The parameters as the sampler takes them, or ParameterError."""
     if p["sampler"] == "ddpm" and p["eta"] != 0.0:
         raise ParameterError("eta", "eta applies to the ddim sampler only")
+    return {**p, "n_frames": min(p["n_frames"], p["num_inference_steps"])}
+
+
+def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
+    return demo_batch(load, [p], [generator], dev, [progress])[0]
+
+
+# Runs whose parameters differ only in these (and the seed) can share one batch.
+BATCH_FREE = ("n",)
+
+
+def demo_batch(load, ps: list[dict], generators: list, dev: torch.device, progress: list) -> list:
+    """Several runs (parameters equal but for BATCH_FREE) sampled as one batch, each
+    from its own generator: one result dict per run, or the ParameterError that ends
+    that run alone."""
+    out: list = [None] * len(ps)
+    ok = []
+    for i, p in enumerate(ps):
+        try:
+            ps[i] = _checked(p)
+            ok.append(i)
+        except ParameterError as exc:
+            out[i] = exc
+    if not ok:
+        return out
+    p = ps[ok[0]]
+    sizes = [ps[i]["n"] for i in ok]
     model, meta = load("diffusion-digits")
     x, frames = sample(
         model,
-        p["n"],
+        sum(sizes),
         sampler=p["sampler"],
         num_inference_steps=p["num_inference_steps"],
         eta=p["eta"],
         guidance_scale=p["guidance_scale"],
         digit=p["digit"],
         n_frames=p["n_frames"],
-        generator=generator,
-        progress=progress,
+        generator=[generators[i] for i in ok],
+        progress=[progress[i] for i in ok],
+        sizes=sizes,
     )
-    return {
-        "images": x.reshape(-1, 8, 8).cpu().numpy(),
-        "frame_steps": [f[0] for f in frames],
-        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, 8, 8),
-        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, 8, 8),
-    }
+    images = x.reshape(-1, 8, 8).cpu().numpy()
+    xs = np.stack([f[1] for f in frames]).reshape(len(frames), -1, 8, 8)
+    x0s = np.stack([f[2] for f in frames]).reshape(len(frames), -1, 8, 8)
+    first = 0
+    for i, k in zip(ok, sizes, strict=True):
+        rows = slice(first, first + k)
+        out[i] = {
+            "images": images[rows],
+            "frame_steps": [f[0] for f in frames],
+            "frames": xs[:, rows],
+            "x0_previews": x0s[:, rows],
+        }
+        first += k
+    return out
