@@ -221,8 +221,9 @@ def run_execute(*, run_id: UUID) -> None:
                 run.id, f"It took longer than {settings.DEMOS_SOFT_TIME_LIMIT} s and was stopped."
             )
         return
-    for run, (out, reference, progress) in zip(runs, outcomes, strict=True):
-        _finish(run, out, reference, progress)
+    with transaction.atomic():  # one commit for the whole batch
+        for run, (out, reference, progress) in zip(runs, outcomes, strict=True):
+            _finish(run, out, reference, progress)
 
 
 def _sample_one(run: DemoRun) -> tuple:
@@ -253,13 +254,15 @@ def _sample_many(runs: list[DemoRun]) -> list[tuple]:
 
     import generators
 
-    progress = [_ProgressWriter(run.id) for run in runs]
+    batch = _BatchWrites()
+    progress = [_ProgressWriter(run.id, batch) for run in runs]
     outs = generators.sample_batch(
         runs[0].family,
         [(run.seed, run.params) for run in runs],
         progress=progress,
         fatal=(SoftTimeLimitExceeded,),
     )
+    batch.flush()
     return [(out, None, p) for out, p in zip(outs, progress, strict=True)]
 
 
@@ -306,23 +309,55 @@ def _sample_trained(run: DemoRun) -> tuple[dict, list | None]:
 class _ProgressWriter:
     """The sampler's progress callback: step k of n and, for diffusion, the x̂₀ preview
     of the first sample, written at most every ``HEARTBEAT_EVERY`` seconds (and at
-    every new preview) so the page can show them while the run goes on."""
+    every new preview) so the page can show them while the run goes on. In a batch the
+    writes of one step wait in ``batch`` and go together."""
 
-    def __init__(self, run_id: UUID):
+    def __init__(self, run_id: UUID, batch: _BatchWrites | None = None):
         self.run_id, self.total, self.frames, self.last = run_id, 0, [], 0.0
+        self.batch = batch
 
     def __call__(self, step: int, total: int, preview=None) -> None:
         self.total = total
+        if self.batch is not None:
+            self.batch.at(step)
         if preview is not None:
             self.frames.append({"step": step, "image": [round(float(v), 3) for v in preview]})
         now = time.monotonic()
-        if preview is None and now - self.last < HEARTBEAT_EVERY and step < total:
+        if preview is not None or now - self.last >= HEARTBEAT_EVERY or step == total:
+            self.last = now
+            fields = {
+                "progress_step": step,
+                "progress_total": total,
+                "heartbeat_at": timezone.now(),
+            }
+            if preview is not None:
+                fields["live_frames"] = self.frames
+            if self.batch is None:
+                DemoRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(**fields)
+            else:
+                self.batch.pending.append((self.run_id, fields))
+
+
+class _BatchWrites:
+    """A batch's progress writes, sent in one transaction per step: one commit for the
+    batch instead of one per run (a commit waits for the disk, a row update does not)."""
+
+    def __init__(self):
+        self.step, self.pending = 0, []
+
+    def at(self, step: int) -> None:
+        """A run reports ``step``: the writes of the step before it go now."""
+        if step != self.step:
+            self.flush()
+            self.step = step
+
+    def flush(self) -> None:
+        if not self.pending:
             return
-        self.last = now
-        fields = {"progress_step": step, "progress_total": total, "heartbeat_at": timezone.now()}
-        if preview is not None:
-            fields["live_frames"] = self.frames
-        DemoRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(**fields)
+        with transaction.atomic():
+            for run_id, fields in self.pending:
+                DemoRun.objects.filter(id=run_id, status=Status.RUNNING).update(**fields)
+        self.pending = []
 
 
 def runs_reap(*, now=None) -> int:
