@@ -307,13 +307,13 @@ def _sample_trained(run: DemoRun) -> tuple[dict, list | None]:
 
 
 class _ProgressWriter:
-    """The sampler's progress callback: step k of n and, for diffusion, the x̂₀ preview
-    of the first sample, written at most every ``HEARTBEAT_EVERY`` seconds (and at
-    every new preview) so the page can show them while the run goes on. In a batch the
+    """The sampler's progress callback: step k of n and, for diffusion, the x̂₀ previews
+    of the first sample so far, written at most every ``HEARTBEAT_EVERY`` seconds (the
+    page polls no faster) so the page can show them while the run goes on. In a batch the
     writes of one step wait in ``batch`` and go together."""
 
     def __init__(self, run_id: UUID, batch: _BatchWrites | None = None):
-        self.run_id, self.total, self.frames, self.last = run_id, 0, [], 0.0
+        self.run_id, self.total, self.frames, self.sent, self.last = run_id, 0, [], 0, 0.0
         self.batch = batch
 
     def __call__(self, step: int, total: int, preview=None) -> None:
@@ -323,15 +323,15 @@ class _ProgressWriter:
         if preview is not None:
             self.frames.append({"step": step, "image": [round(float(v), 3) for v in preview]})
         now = time.monotonic()
-        if preview is not None or now - self.last >= HEARTBEAT_EVERY or step == total:
+        if now - self.last >= HEARTBEAT_EVERY or step == total:
             self.last = now
             fields = {
                 "progress_step": step,
                 "progress_total": total,
                 "heartbeat_at": timezone.now(),
             }
-            if preview is not None:
-                fields["live_frames"] = self.frames
+            if len(self.frames) > self.sent:  # new previews since the last write
+                fields["live_frames"], self.sent = self.frames, len(self.frames)
             if self.batch is None:
                 DemoRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(**fields)
             else:
@@ -339,8 +339,8 @@ class _ProgressWriter:
 
 
 class _BatchWrites:
-    """A batch's progress writes, sent in one transaction per step: one commit for the
-    batch instead of one per run (a commit waits for the disk, a row update does not)."""
+    """A batch's progress writes, sent together once per step: one statement and one
+    commit for the batch instead of one each per run."""
 
     def __init__(self):
         self.step, self.pending = 0, []
@@ -354,9 +354,12 @@ class _BatchWrites:
     def flush(self) -> None:
         if not self.pending:
             return
+        by_fields: dict[tuple, list[DemoRun]] = {}  # one UPDATE … CASE per set of fields
+        for run_id, fields in self.pending:
+            by_fields.setdefault(tuple(fields), []).append(DemoRun(id=run_id, **fields))
         with transaction.atomic():
-            for run_id, fields in self.pending:
-                DemoRun.objects.filter(id=run_id, status=Status.RUNNING).update(**fields)
+            for names, runs in by_fields.items():
+                DemoRun.objects.filter(status=Status.RUNNING).bulk_update(runs, names)
         self.pending = []
 
 

@@ -40,6 +40,13 @@ API
     ``progress(step, total)`` is called as sampling advances; diffusion also passes
     the current x̂_0 preview as a third argument when the callback accepts one.
 
+``generators.sample_batch(family, [(seed, params), ...], progress=None) -> list``
+    Several runs at once: one entry per run, the dict ``sample`` gives it alone (the same
+    pixels: each run's noise comes from its own seeded generator) or the exception that
+    ended that run only. Runs with one ``generators.batch_key(family, params)`` are
+    sampled as one batch where the family has a batched sampler (diffusion; its
+    ``BATCH_FREE`` parameters, ``n``, may differ); the others run one after another.
+
 ``generators.families() -> list[dict]``
     Each family's ``name``, ``title``, ``datasets`` and ``parameters`` (``name``,
     ``type`` int / float / choice / str / bool / points, ``default``, ``min`` / ``max``
