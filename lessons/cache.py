@@ -229,6 +229,7 @@ CONTENT_MODELS = (
     models.QuizOption,
     models.Episode,
     models.PathFigure,
+    models.GlossaryTerm,
 )
 
 

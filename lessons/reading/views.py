@@ -19,6 +19,7 @@ from django.views.decorators.http import (
 
 from lessons.cache import cached, shared_path_page
 from lessons.flashcards import scheduling as flashcards
+from lessons.glossary import selectors as glossary
 from lessons.lookups import readable_path
 from lessons.models import Episode
 from lessons.quizzes import grading as quizzes
@@ -51,6 +52,7 @@ def _path_page(request: HttpRequest, path) -> HttpResponse:
     }
     context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
     context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
+    context["glossary_url"] = glossary.glossary_link(path=path)
     return render(request, "lessons/reading/path.html", context)
 
 
@@ -73,6 +75,7 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         "path": path,
         "node": node,
         "lesson": lesson,
+        "glossary_url": glossary.glossary_link(path=path),
         "rendered": lesson_body(path=path, lesson=lesson),
         "tree_html": tree_html(path=path, completed=reading.completed, current=lesson),
         "chapter_html": tree_html(path=path, completed=reading.completed, chapter=lesson)

@@ -22,7 +22,13 @@ def record(calls: list):
 
 @pytest.mark.parametrize(
     "sizes, extra",
-    [((3, 16, 1), {}), ((1, 2, 5, 8, 9, 13), {"digit": 7}), ((16, 16, 16, 16), {"eta": 1.0})],
+    [
+        ((3, 16, 1), {}),
+        ((1, 2, 5, 9, 13), {"digit": 7}),
+        ((16, 16, 16), {"eta": 1.0}),
+        ((3, 16, 1), {"dataset": "digits"}),
+        ((2, 3), {"space": "latent"}),
+    ],
 )
 def test_a_batch_gives_every_run_the_pixels_it_gets_alone(sizes, extra):
     """Protects "same seed, same picture": a run's digits, frames and previews do not
@@ -35,7 +41,8 @@ def test_a_batch_gives_every_run_the_pixels_it_gets_alone(sizes, extra):
     for k, (seed, params) in enumerate(runs):
         alone_seen: list = []
         alone = generators.sample("diffusion", seed=seed, progress=record(alone_seen), **params)
-        assert batched[k]["images"].shape == (params["n"], 8, 8)
+        side = 8 if params.get("dataset") == "digits" else 28
+        assert batched[k]["images"].shape == (params["n"], side, side)
         assert (pixels(batched[k]["images"]) == pixels(alone["images"])).all()
         assert (pixels(batched[k]["x0_previews"]) == pixels(alone["x0_previews"])).all()
         assert batched[k]["seed"] == seed and batched[k]["params"] == alone["params"]
@@ -94,7 +101,8 @@ def test_batch_key_shares_a_batch_only_where_the_parameters_shape_it_alike():
     assert key("diffusion", {"n": 4}) == key("diffusion", {"n": 16})
     assert key("diffusion", {}) == key("diffusion", {"sampler": "ddim"})  # defaults filled in
     assert key("diffusion", {}) != key("diffusion", {"sampler": "ddpm"})
-    assert key("diffusion", {}) != key("diffusion", {"num_inference_steps": 20})
+    assert key("diffusion", {}) != key("diffusion", {"num_inference_steps": 30})
+    assert key("diffusion", {}) != key("diffusion", {"space": "latent"})
     assert key("diffusion", {}) != key("diffusion", {"guidance_scale": 3.0})
     assert key("autoregressive", {}) == ""
     assert diffusion.BATCH_FREE == ("n",)
