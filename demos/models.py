@@ -69,6 +69,12 @@ class DemoRun(WorkerJob):
         max_length=64, db_index=True, help_text="Digest of family, params, seed and checkpoint."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    batch_key = models.CharField(
+        max_length=64, blank=True, help_text="Runs with one key can share a batch; blank: alone."
+    )
+    batch = models.UUIDField(
+        null=True, blank=True, help_text="The run whose worker task sampled this one."
+    )
     progress_step = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     live_frames = models.JSONField(
@@ -101,7 +107,10 @@ class DemoRun(WorkerJob):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="demorun_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="demorun_status_created"),
+            models.Index(fields=["batch_key", "status", "created_at"], name="demorun_batch_queue"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress_step__lte=models.F("progress_total"))

@@ -15,9 +15,10 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from .batching import claim_batch, run_batch_key
 from .models import DemoRun, TrainingRun
 from .params import (
     checkpoint_version,
@@ -29,7 +30,6 @@ from .results import result_to_json
 
 log = logging.getLogger(__name__)
 Status = DemoRun.Status
-MAX_ATTEMPTS = 2  # a run whose worker died is run once more, then fails
 HEARTBEAT_EVERY = 0.25  # seconds between progress writes
 RUN_TASK = "demos.run"  # the Celery name of demos.tasks.run_demo
 
@@ -77,6 +77,7 @@ def run_request(
         clean = trained_parameters_check(training=training, family=family, params=params, seed=seed)
         version = f"trained:{training.id}"
     key = input_key(family=family, params=clean, seed=seed, version=version)
+    batch_key = "" if training else run_batch_key(family=family, params=clean, version=version)
     owner = {"learner": learner, "session_key": "" if learner else session_key}
     client = client_digest(client_ip)
     runs_reap()
@@ -118,6 +119,7 @@ def run_request(
             seed=seed,
             checkpoint_version=version,
             input_key=key,
+            batch_key=batch_key,
             client=client,
             training=training,
             **owner,
@@ -199,40 +201,84 @@ def _fail(run_id: UUID, reason: str, field: str = "", *, only=(Status.QUEUED, St
 
 
 def run_execute(*, run_id: UUID) -> None:
-    """Claim the run, sample, store the result. Idempotent: a finished run is left
-    alone; a run found "running" was started by a worker that died, and is run once
-    more at most (``MAX_ATTEMPTS``)."""
+    """Claim the run and the queued runs that can share its batch (``demos.batching``),
+    sample them, store each run's result. Idempotent: a finished run, or one another
+    run's batch took, is left alone; a run found "running" in its own batch was started
+    by a worker that died, and is run once more at most (``MAX_ATTEMPTS``)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    runs = claim_batch(run_id)
+    if not runs:
+        return
+    try:
+        if len(runs) == 1:
+            outcomes = [_sample_one(runs[0])]
+        else:
+            outcomes = _sample_many(runs)
+    except SoftTimeLimitExceeded:
+        for run in runs:
+            _fail(
+                run.id, f"It took longer than {settings.DEMOS_SOFT_TIME_LIMIT} s and was stopped."
+            )
+        return
+    with transaction.atomic():  # one commit for the whole batch
+        for run, (out, reference, progress) in zip(runs, outcomes, strict=True):
+            _finish(run, out, reference, progress)
+
+
+def _sample_one(run: DemoRun) -> tuple:
+    """(the sampler's dict or the exception that ended the run, reference, progress)."""
     from celery.exceptions import SoftTimeLimitExceeded
 
     import generators
 
-    now = timezone.now()
-    claimed = DemoRun.objects.filter(
-        id=run_id, status__in=[Status.QUEUED, Status.RUNNING], attempts__lt=MAX_ATTEMPTS
-    ).update(status=Status.RUNNING, attempts=F("attempts") + 1, started_at=now, heartbeat_at=now)
-    if not claimed:
-        _fail(run_id, "Its worker stopped twice while running it.", only=(Status.RUNNING,))
-        return
-    run = DemoRun.objects.only("family", "params", "seed", "training").get(id=run_id)
-    progress = _ProgressWriter(run_id)
-    reference = None
+    progress = _ProgressWriter(run.id)
     try:
         if run.training_id is None:
-            out = generators.sample(run.family, seed=run.seed, progress=progress, **run.params)
-        else:
-            out, reference = _sample_trained(run)
-    except generators.ParameterError as exc:
-        _fail(run_id, str(exc), exc.field)
-        return
+            return (
+                generators.sample(run.family, seed=run.seed, progress=progress, **run.params),
+                None,
+                progress,
+            )
+        out, reference = _sample_trained(run)
+        return out, reference, progress
     except SoftTimeLimitExceeded:
-        _fail(run_id, f"It took longer than {settings.DEMOS_SOFT_TIME_LIMIT} s and was stopped.")
+        raise
+    except Exception as exc:  # it ends this run: _finish says how
+        return exc, None, progress
+
+
+def _sample_many(runs: list[DemoRun]) -> list[tuple]:
+    """Runs of one batch key as one batch; each run its own progress and outcome."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    import generators
+
+    batch = _BatchWrites()
+    progress = [_ProgressWriter(run.id, batch) for run in runs]
+    outs = generators.sample_batch(
+        runs[0].family,
+        [(run.seed, run.params) for run in runs],
+        progress=progress,
+        fatal=(SoftTimeLimitExceeded,),
+    )
+    batch.flush()
+    return [(out, None, p) for out, p in zip(outs, progress, strict=True)]
+
+
+def _finish(run: DemoRun, out, reference, progress: _ProgressWriter) -> None:
+    """Store a run's result, or fail it with the reason its exception gives."""
+    import generators
+
+    if isinstance(out, generators.ParameterError):
+        _fail(run.id, str(out), out.field)
         return
-    except Exception as exc:  # a bug or a missing checkpoint: fail the run, do not retry
-        log.exception("demo run %s failed", run_id)
-        _fail(run_id, f"The model could not run: {exc}")
+    if isinstance(out, Exception):  # a bug or a missing checkpoint: fail the run, do not retry
+        log.error("demo run %s failed", run.id, exc_info=out)
+        _fail(run.id, f"The model could not run: {out}")
         return
     total = progress.total or 1
-    DemoRun.objects.filter(id=run_id, status=Status.RUNNING).update(
+    DemoRun.objects.filter(id=run.id, status=Status.RUNNING).update(
         status=Status.SUCCEEDED,
         result=result_to_json(out, reference=reference, dataset=run.params.get("dataset")),
         device=out["device"],
@@ -261,25 +307,60 @@ def _sample_trained(run: DemoRun) -> tuple[dict, list | None]:
 
 
 class _ProgressWriter:
-    """The sampler's progress callback: step k of n and, for diffusion, the x̂₀ preview
-    of the first sample, written at most every ``HEARTBEAT_EVERY`` seconds (and at
-    every new preview) so the page can show them while the run goes on."""
+    """The sampler's progress callback: step k of n and, for diffusion, the x̂₀ previews
+    of the first sample so far, written at most every ``HEARTBEAT_EVERY`` seconds (the
+    page polls no faster) so the page can show them while the run goes on. In a batch the
+    writes of one step wait in ``batch`` and go together."""
 
-    def __init__(self, run_id: UUID):
-        self.run_id, self.total, self.frames, self.last = run_id, 0, [], 0.0
+    def __init__(self, run_id: UUID, batch: _BatchWrites | None = None):
+        self.run_id, self.total, self.frames, self.sent, self.last = run_id, 0, [], 0, 0.0
+        self.batch = batch
 
     def __call__(self, step: int, total: int, preview=None) -> None:
         self.total = total
+        if self.batch is not None:
+            self.batch.at(step)
         if preview is not None:
             self.frames.append({"step": step, "image": [round(float(v), 3) for v in preview]})
         now = time.monotonic()
-        if preview is None and now - self.last < HEARTBEAT_EVERY and step < total:
+        if now - self.last >= HEARTBEAT_EVERY or step == total:
+            self.last = now
+            fields = {
+                "progress_step": step,
+                "progress_total": total,
+                "heartbeat_at": timezone.now(),
+            }
+            if len(self.frames) > self.sent:  # new previews since the last write
+                fields["live_frames"], self.sent = self.frames, len(self.frames)
+            if self.batch is None:
+                DemoRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(**fields)
+            else:
+                self.batch.pending.append((self.run_id, fields))
+
+
+class _BatchWrites:
+    """A batch's progress writes, sent together once per step: one statement and one
+    commit for the batch instead of one each per run."""
+
+    def __init__(self):
+        self.step, self.pending = 0, []
+
+    def at(self, step: int) -> None:
+        """A run reports ``step``: the writes of the step before it go now."""
+        if step != self.step:
+            self.flush()
+            self.step = step
+
+    def flush(self) -> None:
+        if not self.pending:
             return
-        self.last = now
-        fields = {"progress_step": step, "progress_total": total, "heartbeat_at": timezone.now()}
-        if preview is not None:
-            fields["live_frames"] = self.frames
-        DemoRun.objects.filter(id=self.run_id, status=Status.RUNNING).update(**fields)
+        by_fields: dict[tuple, list[DemoRun]] = {}  # one UPDATE … CASE per set of fields
+        for run_id, fields in self.pending:
+            by_fields.setdefault(tuple(fields), []).append(DemoRun(id=run_id, **fields))
+        with transaction.atomic():
+            for names, runs in by_fields.items():
+                DemoRun.objects.filter(status=Status.RUNNING).bulk_update(runs, names)
+        self.pending = []
 
 
 def runs_reap(*, now=None) -> int:

@@ -45,6 +45,13 @@ API
     ``progress(step, total)`` is called as sampling advances; diffusion also passes
     the current x̂_0 preview as a third argument when the callback accepts one.
 
+``generators.sample_batch(family, [(seed, params), ...], progress=None) -> list``
+    Several runs at once: one entry per run, the dict ``sample`` gives it alone (the same
+    pixels: each run's noise comes from its own seeded generator) or the exception that
+    ended that run only. Runs with one ``generators.batch_key(family, params)`` are
+    sampled as one batch where the family has a batched sampler (diffusion; its
+    ``BATCH_FREE`` parameters, ``n``, may differ); the others run one after another.
+
 ``generators.families() -> list[dict]``
     Each family's ``name``, ``title``, ``datasets`` and ``parameters`` (``name``,
     ``type`` int / float / choice / str / bool / points, ``default``, ``min`` / ``max``
@@ -75,6 +82,8 @@ right digit, copy checks).
 from __future__ import annotations
 
 import inspect
+import json
+import logging
 import time
 
 import torch
@@ -83,11 +92,15 @@ from . import autoregressive, diffusion, flow, gan, store, vae
 from .live import LIVE, sample_model, train_live
 from .params import Param, ParameterError, validate
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "REGISTRY",
     "ParameterError",
+    "batch_key",
     "families",
     "sample",
+    "sample_batch",
     "sample_trained",
     "train_live",
     "training_families",
@@ -209,15 +222,24 @@ def _progress_adapter(progress):
     return lambda step, total, frame=None: progress(step, total)
 
 
-def sample(family: str, seed: int = 0, progress=None, **params) -> dict:
-    """Draw from a shipped model; see the package docstring."""
+def _check_family(family: str) -> dict:
     if family not in REGISTRY:
         raise ParameterError(
             "family", f"family must be one of {', '.join(REGISTRY)} (got {family!r})"
         )
+    return REGISTRY[family]
+
+
+def _check_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise ParameterError("seed", f"seed must be a whole number ≥ 0 (got {seed!r})")
-    spec = REGISTRY[family]
+    return seed
+
+
+def sample(family: str, seed: int = 0, progress=None, **params) -> dict:
+    """Draw from a shipped model; see the package docstring."""
+    spec = _check_family(family)
+    _check_seed(seed)
     p = validate(spec["module"].PARAMS, params)
     dev = store.device()
     start = time.perf_counter()
@@ -229,6 +251,72 @@ def sample(family: str, seed: int = 0, progress=None, **params) -> dict:
     out.update(
         family=family, params=p, seed=seed, device=str(dev), seconds=time.perf_counter() - start
     )
+    return out
+
+
+def batch_key(family: str, params: dict) -> str:
+    """Runs of ``family`` whose validated ``params`` give the same key can be sampled as
+    one batch by ``sample_batch``; "" when the family samples one run at a time."""
+    module = _check_family(family)["module"]
+    if not hasattr(module, "demo_batch"):
+        return ""
+    free = module.BATCH_FREE
+    shared = {k: v for k, v in validate(module.PARAMS, params).items() if k not in free}
+    return f"{family}:" + json.dumps(shared, sort_keys=True)
+
+
+def sample_batch(family: str, runs: list[tuple[int, dict]], progress=None, fatal=()) -> list:
+    """Several runs of one family, ``[(seed, params), ...]``, sampled together: one
+    entry per run, the dict ``sample`` would return for it alone (the same pixels or
+    text: each run draws its noise from its own seeded generator), or the exception
+    that ended that run alone. ``progress`` is None or one callback per run.
+
+    Runs are batched when the family has a ``demo_batch`` and they share one
+    ``batch_key``; otherwise, and when the batch itself fails, each runs alone, so an
+    error belongs to the run that caused it. Exceptions of the types in ``fatal`` (a
+    time limit) end them all: they are raised. ``seconds`` is the batch's time."""
+    spec = _check_family(family)
+    progress = list(progress or [None] * len(runs))
+    out: list = [None] * len(runs)
+    ready = []
+    for i, (seed, params) in enumerate(runs):
+        try:
+            ready.append((i, _check_seed(seed), validate(spec["module"].PARAMS, params)))
+        except ParameterError as exc:
+            out[i] = exc
+    batched = getattr(spec["module"], "demo_batch", None)
+    if batched and len(ready) > 1 and len({batch_key(family, p) for _, _, p in ready}) == 1:
+        dev = store.device()
+        start = time.perf_counter()
+        try:
+            outs = batched(
+                _loader(family, dev),
+                [dict(p) for _, _, p in ready],
+                [torch.Generator(device=dev).manual_seed(seed) for _, seed, _ in ready],
+                dev,
+                [_progress_adapter(progress[i]) for i, _, _ in ready],
+            )
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+        except fatal:
+            raise
+        except Exception:  # noqa: BLE001 — find the run that caused it: each runs alone
+            log.warning("a %s batch of %d failed; running each alone", family, len(ready))
+        else:
+            seconds = time.perf_counter() - start
+            for (i, seed, p), result in zip(ready, outs, strict=True):
+                if not isinstance(result, Exception):
+                    result.update(family=family, params=p, seed=seed, device=str(dev))
+                    result["seconds"] = seconds
+                out[i] = result
+            return out
+    for i, seed, p in ready:
+        try:
+            out[i] = sample(family, seed=seed, progress=progress[i], **p)
+        except fatal:
+            raise
+        except Exception as exc:  # noqa: BLE001 — it ends this run only
+            out[i] = exc
     return out
 
 

@@ -286,6 +286,38 @@ def loss(model, x: torch.Tensor, y: torch.Tensor, generator=None, a=None):
     return F.mse_loss(model(x_t, t, y, a), eps)
 
 
+# A network's output for a sample should not depend on the samples beside it, yet a
+# matrix product or a convolution adds up in another order for a lone row, a ragged tail
+# or a small batch (the MLP differs by 4e-7 for one row, the U-Net by 2e-6 for fewer than
+# 16, enough to move a stored pixel). Each run's rows are padded to a multiple of
+# ROW_BLOCK, alone as in a batch, so a run draws the same digits in any batch (checked
+# on this CPU; a GPU's kernels may choose differently by batch size).
+ROW_BLOCK = 16
+
+
+def row_blocks(sizes: list[int], device=None) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """For runs of ``sizes`` rows, in order: (the rows to feed the network, each run's
+    rows then copies of its first row up to a multiple of ROW_BLOCK; where the real rows
+    sit in its output), or None when no run needs padding."""
+    if all(k % ROW_BLOCK == 0 for k in sizes):
+        return None
+    rows, keep, first, at = [], [], 0, 0
+    for k in sizes:
+        padded = -(-k // ROW_BLOCK) * ROW_BLOCK
+        rows += list(range(first, first + k)) + [first] * (padded - k)
+        keep += range(at, at + k)
+        first, at = first + k, at + padded
+    return torch.tensor(rows, device=device), torch.tensor(keep, device=device)
+
+
+def in_blocks(model, blocks, x, t, y) -> torch.Tensor:
+    """model(x, t, y) on the rows ``row_blocks`` laid out (as it is when None)."""
+    if blocks is None:
+        return model(x, t, y)
+    rows, keep = blocks
+    return model(x[rows], t[rows], y[rows])[keep]
+
+
 def timesteps(T: int, num_inference_steps: int) -> list[int]:
     """Evenly spaced timesteps, descending, starting at the last one ("trailing" spacing,
     Lin et al. 2024). Why not start at 0 and step up ("leading")? With 10 steps that
@@ -305,8 +337,9 @@ def sample(
     guidance_scale: float = DEFAULT_GUIDANCE,
     digit: int | np.ndarray | torch.Tensor = -1,
     n_frames: int = 10,
-    generator: torch.Generator | None = None,
+    generator: torch.Generator | list[torch.Generator] | None = None,
     progress=None,
+    sizes: list[int] | None = None,
 ):
     """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1], (n, 64) for
     the MLP or (n, 1, 28, 28) for the U-Net — or points as they are when config.points —,
@@ -316,14 +349,33 @@ def sample(
     sampler "ddpm": ancestral steps from the posterior q(x_prev | x_t, x̂_0);
     sampler "ddim": x_prev = √ᾱ_prev x̂_0 + √(1 − ᾱ_prev − σ²) ε̃ + σ z with
     σ = η √((1 − ᾱ_prev)/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_prev); η = 0 is deterministic.
-    digit −1 samples unconditionally; an array gives one label per sample."""
+    digit −1 samples unconditionally; an array gives one label per sample.
+
+    Several runs as one batch: ``generator`` a list with one generator per run and
+    ``sizes`` how many samples each run has (summing to n), in order. Every run's noise
+    is drawn from its own generator, in the shapes it would draw alone, so each run gets
+    the digits it would get alone; ``progress`` is then a list, one callback (or None)
+    per run, each given the preview of its run's first sample."""
     c = model.config
     dev = model.alpha_bar.device
+    if not isinstance(generator, list):
+        generator, sizes, progress = [generator], [n], [progress]
+    firsts = np.cumsum([0] + sizes[:-1]).tolist()  # each run's first row
+    blocks, blocks2 = row_blocks(sizes, dev), row_blocks(sizes + sizes, dev)  # 2: guided
+
+    def randn() -> torch.Tensor:  # each run's rows from its own generator
+        return torch.cat(
+            [
+                torch.randn(k, *model.sample_shape, generator=g, device=dev)
+                for g, k in zip(generator, sizes, strict=True)
+            ]
+        )
+
     y = torch.as_tensor(digit, device=dev).long().expand(n).clone()
     cond = y >= 0
     y[~cond] = c.num_classes
     null = torch.full_like(y, c.num_classes)
-    x = torch.randn(n, *model.sample_shape, generator=generator, device=dev)  # x_T
+    x = randn()  # x_T
     per_sample = lambda v: v.view(-1, *[1] * (x.dim() - 1))  # noqa: E731  (n,) → broadcast
     ts = timesteps(c.T, num_inference_steps)
     keep = set(np.linspace(0, len(ts) - 1, min(n_frames, len(ts))).round().astype(int).tolist())
@@ -338,18 +390,20 @@ def sample(
         ab_prev = model.alpha_bar[t_prev] if t_prev >= 0 else torch.tensor(1.0, device=dev)
         tt = torch.full((n,), t, device=dev, dtype=torch.long)
         if guidance_scale != 1.0 and bool(cond.any()):
-            e_both = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, null]))
+            e_both = in_blocks(
+                model, blocks2, torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, null])
+            )
             e_c, e_u = e_both.chunk(2)
             eps = torch.where(per_sample(cond), e_u + guidance_scale * (e_c - e_u), e_c)
         else:
-            eps = model(x, tt, y)
+            eps = in_blocks(model, blocks, x, tt, y)
         x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-c.clip, c.clip)
         # re-derive ε from the clipped x̂_0 (GLIDE; diffusers' use_clipped_model_output):
         # with strong guidance ε̃ overshoots, and DDIM would carry the overshoot along
         eps = (x - ab.sqrt() * x0_hat) / (1 - ab).sqrt()
         if i in keep:  # what the network saw at step t, and what it guessed x_0 to be
             frames.append((t, to_img(x), to_img(x0_hat)))
-        noise = torch.randn(x.shape, generator=generator, device=dev)
+        noise = randn()
         if sampler == "ddpm":
             alpha_t = ab / ab_prev  # α_t of the (possibly respaced) step
             beta_t = 1 - alpha_t
@@ -362,8 +416,10 @@ def sample(
             sigma = eta * ((1 - ab_prev) / (1 - ab)).sqrt() * (1 - ab / ab_prev).sqrt()
             x = ab_prev.sqrt() * x0_hat + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
             x = x + sigma * noise
-        if progress:
-            progress(i + 1, len(ts), frames[-1][2][0].reshape(-1) if i in keep else None)
+        for report, first in zip(progress, firsts, strict=True):
+            if report:
+                preview = frames[-1][2][first].reshape(-1) if i in keep else None
+                report(i + 1, len(ts), preview)
     return (x if c.points else ((x + 1) / 2).clamp(0, 1)), frames
 
 
@@ -446,19 +502,39 @@ PARAMS = [
 ]
 
 
-def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
-    if p["n_frames"] > p["num_inference_steps"]:
-        p = {**p, "n_frames": p["num_inference_steps"]}
+def _checked(p: dict) -> dict:
+    """The parameters as the sampler takes them, or ParameterError."""
     if p["sampler"] == "ddpm" and p["eta"] != 0.0:
         raise ParameterError("eta", "eta applies to the ddim sampler only")
     if p["space"] == "latent" and p["dataset"] != "digits28":
         raise ParameterError("space", "latent diffusion runs on the 28x28 digits only")
-    kwargs = {k: p[k] for k in ("num_inference_steps", "eta", "guidance_scale", "digit")}
-    kwargs |= {"sampler": p["sampler"], "n_frames": p["n_frames"]}
+    return {**p, "n_frames": min(p["n_frames"], p["num_inference_steps"])}
+
+
+def _digits(p: dict, generator: torch.Generator, dev: torch.device):
+    """The labels to draw: "any digit" at 28x28 is a random class per sample, drawn with
+    guidance, because the unconditional branch (10 % of training) draws far worse digits
+    (evaluation.md). Drawn first from the run's generator, before x_T."""
     if p["dataset"] == "digits28" and p["digit"] == -1:
-        # "any digit" at 28x28 is a random class per sample, drawn with guidance: the
-        # unconditional branch (10 % of training) draws far worse digits (evaluation.md)
-        kwargs["digit"] = torch.randint(0, 10, (p["n"],), generator=generator, device=dev)
+        return torch.randint(0, 10, (p["n"],), generator=generator, device=dev)
+    return torch.full((p["n"],), p["digit"], device=dev, dtype=torch.long)
+
+
+def _result(p: dict, x, frames) -> dict:
+    side = 28 if p["dataset"] == "digits28" else 8
+    return {
+        "images": x.reshape(-1, side, side).cpu().numpy(),
+        "frame_steps": [f[0] for f in frames],
+        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, side, side),
+        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, side, side),
+    }
+
+
+def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
+    p = _checked(p)
+    kwargs = {k: p[k] for k in ("num_inference_steps", "eta", "guidance_scale")}
+    kwargs |= {"sampler": p["sampler"], "n_frames": p["n_frames"]}
+    kwargs["digit"] = _digits(p, generator, dev)
     if p["space"] == "latent":
         model, meta = load("diffusion-latent28")
         autoencoder, _ = load(meta["autoencoder"])
@@ -474,10 +550,57 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
     else:
         model, meta = load(f"diffusion-{p['dataset']}")
         x, frames = sample(model, p["n"], generator=generator, progress=progress, **kwargs)
-    side = 28 if p["dataset"] == "digits28" else 8
-    return {
-        "images": x.reshape(-1, side, side).cpu().numpy(),
-        "frame_steps": [f[0] for f in frames],
-        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, side, side),
-        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, side, side),
-    }
+    return _result(p, x, frames)
+
+
+# Runs whose parameters differ only in these (and the seed) can share one batch.
+BATCH_FREE = ("n",)
+
+
+def demo_batch(load, ps: list[dict], generators: list, dev: torch.device, progress: list) -> list:
+    """Several runs (parameters equal but for BATCH_FREE) sampled as one batch, each
+    from its own generator: one result dict per run, or the ParameterError that ends
+    that run alone. Latent diffusion runs one run after another (its decoder is not
+    padded into blocks)."""
+    out: list = [None] * len(ps)
+    ok = []
+    for i, p in enumerate(ps):
+        try:
+            ps[i] = _checked(p)
+            ok.append(i)
+        except ParameterError as exc:
+            out[i] = exc
+    if not ok:
+        return out
+    p = ps[ok[0]]
+    if p["space"] == "latent":
+        for i in ok:
+            out[i] = demo(load, ps[i], generators[i], dev, progress[i])
+        return out
+    sizes = [ps[i]["n"] for i in ok]
+    model, meta = load(f"diffusion-{p['dataset']}")
+    x, frames = sample(
+        model,
+        sum(sizes),
+        sampler=p["sampler"],
+        num_inference_steps=p["num_inference_steps"],
+        eta=p["eta"],
+        guidance_scale=p["guidance_scale"],
+        digit=torch.cat([_digits(ps[i], generators[i], dev) for i in ok]),
+        n_frames=p["n_frames"],
+        generator=[generators[i] for i in ok],
+        progress=[progress[i] for i in ok],
+        sizes=sizes,
+    )
+    whole = _result(p, x, frames)
+    first = 0
+    for i, k in zip(ok, sizes, strict=True):
+        rows = slice(first, first + k)
+        out[i] = {
+            "images": whole["images"][rows],
+            "frame_steps": whole["frame_steps"],
+            "frames": whole["frames"][:, rows],
+            "x0_previews": whole["x0_previews"][:, rows],
+        }
+        first += k
+    return out

@@ -202,6 +202,9 @@ DEMOS_RUNS_PER_MINUTE = env.int("DEMOS_RUNS_PER_MINUTE", default=20)  # per lear
 DEMOS_RUNS_PER_MINUTE_PER_IP = env.int("DEMOS_RUNS_PER_MINUTE_PER_IP", default=60)
 DEMOS_MAX_QUEUED = env.int("DEMOS_MAX_QUEUED", default=30)  # beyond it: 429 with Retry-After
 DEMOS_TORCH_THREADS = env.int("DEMOS_TORCH_THREADS", default=1)  # per worker process
+# A worker that takes a run also takes up to this many queued runs that can share its batch
+# (same model and parameters but the seed): one batch costs far less than its runs alone.
+DEMOS_BATCH_SIZE = env.int("DEMOS_BATCH_SIZE", default=16)  # 1: every run alone
 # A running run whose worker has not reported for this long is failed by the reaper; a
 # queued one that no worker picked up within DEMOS_QUEUED_TIMEOUT likewise.
 DEMOS_STALE_SECONDS = 30
