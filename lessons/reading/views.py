@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +18,14 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from lessons.cache import cached, shared_path_page
+from lessons.cache import cached, learner_page, learner_part, shared_path_page
 from lessons.flashcards import scheduling as flashcards
 from lessons.lookups import readable_path
 from lessons.models import Episode
 from lessons.quizzes import grading as quizzes
 
 from . import selectors, services
-from .tree import lesson_body, tree_html
+from .tree import lesson_body, ticks, tree_html
 
 
 @require_GET
@@ -61,6 +62,10 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
     return shared_path_page(request, lookup=lookup, render=page)
 
 
+LESSON_TEMPLATE = "lessons/reading/lesson.html"
+LESSON_PARTS = ("lesson-progress", "lesson-demo")  # the reader's own, in LESSON_TEMPLATE
+
+
 def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpResponse:
     reading = selectors.path_reading(request=request, path=path)
     ordered = reading.ordered
@@ -69,22 +74,43 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         raise Http404(_("No such lesson in this path."))
     node = ordered[index]
     lesson = node.lesson
-    context = {
+    can_edit = selectors.path_can_edit(user=request.user, path=path)
+    own = {
         "path": path,
-        "node": node,
         "lesson": lesson,
-        "rendered": lesson_body(path=path, lesson=lesson),
-        "tree_html": tree_html(path=path, completed=reading.completed, current=lesson),
-        "chapter_html": tree_html(path=path, completed=reading.completed, chapter=lesson)
-        if node.children
-        else "",
-        "previous": ordered[index - 1].lesson if index > 0 else None,
-        "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
         "completed": reading.completed,
         "progress": reading.progress,
-        "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
-    return render(request, "lessons/reading/lesson.html", context)
+
+    def page(placeholders: dict | None) -> HttpResponse:
+        completed = None if placeholders is not None else reading.completed
+        context = {
+            **own,
+            "node": node,
+            "rendered": lesson_body(path=path, lesson=lesson),
+            "tree_html": tree_html(path=path, completed=completed, current=lesson),
+            "chapter_html": tree_html(path=path, completed=completed, chapter=lesson)
+            if node.children
+            else "",
+            "previous": ordered[index - 1].lesson if index > 0 else None,
+            "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
+            "can_edit": can_edit,
+            "learner_parts": LESSON_PARTS if placeholders is not None else (),
+            **(placeholders or {}),
+        }
+        return render(request, LESSON_TEMPLATE, context)
+
+    def fill(html: str) -> str:
+        html = ticks(html, reading.completed)
+        for part in LESSON_PARTS:
+            if learner_part(part) in html:  # a lesson with no demo has no demo part
+                mine = render_to_string(f"{LESSON_TEMPLATE}#{part}", own, request)
+                html = html.replace(learner_part(part), mine)
+        return html
+
+    variant = "editor" if can_edit else "reader"
+    variant += ":signed-in" if request.user.is_authenticated else ":anonymous"
+    return learner_page(request, path_id=path.id, variant=variant, render=page, fill=fill)
 
 
 @require_POST
