@@ -248,11 +248,11 @@ def learner_page(
     path_id: int,
     variant: str,
     render: Callable[[dict | None], HttpResponse],
-    fill: Callable[[str], str],
+    fill: Callable[[str, str], str],
 ) -> HttpResponse:
     """A page of a reader with a session (signed in or not): the page as every reader
     of its `variant` sees it, rendered once per content version and URL and kept, with
-    this reader's own parts put in by `fill(html)`. Rendering a page for everyone costs
+    this reader's own parts put in by `fill(html, csrf_token)`. Rendering a page for everyone costs
     far more than filling in a few parts, and no reader's parts are ever kept.
 
     `render(placeholders)` renders the shared page: `placeholders` goes into its
@@ -278,15 +278,16 @@ def learner_page(
         request.csrf_placeholder = False
         html = response.content.decode()
         if response.status_code != 200:
-            response.content = _personal(request, html)
+            response.content = _personal(request, html, get_token(request))
             return response
         _set_unchanging(key, html)
-    return HttpResponse(fill(_personal(request, html)))
+    token = get_token(request)  # once: each call masks the secret anew
+    return HttpResponse(fill(_personal(request, html, token), token))
 
 
-def _personal(request: HttpRequest, html: str) -> str:
+def _personal(request: HttpRequest, html: str, token: str) -> str:
     """A learner page with this reader's CSRF token and name."""
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = html.replace(CSRF_PLACEHOLDER, token)
     if request.user.is_authenticated:
         html = html.replace(NAME_PLACEHOLDER, escape(request.user.get_username()))
     return html

@@ -61,15 +61,17 @@ def lesson_tree(*, path: LearningPath) -> list[LessonNode]:
 
 def reading_tree(*, path: LearningPath) -> list[LessonNode]:
     """The tree as the reading pages show it, without lesson bodies, from the cache:
-    one query per content version of the path, none after (lessons/cache.py)."""
+    two queries per content version of the path, none after (lessons/cache.py). Its
+    lessons carry the path as read under that version; the tree is shared by every
+    request: never change it."""
 
     def build() -> list[LessonNode]:
         lessons = Lesson.objects.filter(path=path).defer("body").order_by("position", "id")
-        return build_tree(list(lessons))
+        tree = build_tree(list(lessons))
+        _attach(tree, LearningPath.objects.get(pk=path.pk))  # read after the version
+        return tree
 
-    tree = cached(path.id, "tree", build)
-    _attach(tree, path)
-    return tree
+    return cached(path.id, "tree", build)
 
 
 def _attach(nodes: list[LessonNode], path: LearningPath) -> None:

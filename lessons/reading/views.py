@@ -100,11 +100,12 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         }
         return render(request, LESSON_TEMPLATE, context)
 
-    def fill(html: str) -> str:
+    def fill(html: str, token: str) -> str:
         html = ticks(html, reading.completed)
         for part in LESSON_PARTS:
             if learner_part(part) in html:  # a lesson with no demo has no demo part
-                mine = render_to_string(f"{LESSON_TEMPLATE}#{part}", own, request)
+                context = {**own, "csrf_token": token}
+                mine = render_to_string(f"{LESSON_TEMPLATE}#{part}", context, request)
                 html = html.replace(learner_part(part), mine)
         return html
 

@@ -292,3 +292,37 @@ def test_resources_added_by_bulk_import_show_at_once(client, path):
     )
     path_import(bundle=dataclasses.replace(bundle, resources=[*bundle.resources, extra]))
     assert "Added later" in client.get(pages(path)["resources"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_kept_for_every_learner_carries_each_ones_name_token_and_rights(
+    path, owner, django_user_model
+):
+    """Protects signed-in pages built from one page kept per kind of reader: each
+    learner sees their own name (escaped), their own CSRF token (their "Mark complete"
+    posts), and the editor's link only when they may edit; none of it leaks to the next
+    learner served from the same kept page."""
+    ann = django_user_model.objects.create_user(username="ann<b>", password="pw-long-enough-1")
+    bea = django_user_model.objects.create_user(username="bea-r", password="pw-long-enough-1")
+    url = pages(path)["lesson"]
+    readers = {}
+    for user in (ann, bea, owner):
+        readers[user.username] = Client(enforce_csrf_checks=True)
+        readers[user.username].force_login(user)
+    for _ in range(2):  # the second round is served from the kept page
+        for name, reader in readers.items():
+            html = reader.get(url).content.decode()
+            others = [other for other in readers if other != name]
+            assert all(f'<span class="muted">{o}' not in html for o in others)
+            assert "learner-name-filled-in-per-request" not in html
+            assert "csrf-token-filled-in-per-request" not in html
+            assert ("Edit this lesson" in html) == (name == owner.username)
+    ann_html = readers["ann<b>"].get(url).content.decode()
+    assert '<span class="muted">ann&lt;b&gt;</span>' in ann_html
+    token = ann_html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    complete = reverse("lesson_complete", args=[path.slug, "three"])
+    posted = readers["ann<b>"].post(complete, {"csrfmiddlewaretoken": token})
+    assert posted.status_code == HTTPStatus.FOUND
+    assert LessonCompletion.objects.filter(learner=ann, lesson__slug="three").exists()
+    assert "You completed this lesson" in readers["ann<b>"].get(url).content.decode()
+    assert "You completed this lesson" not in readers["bea-r"].get(url).content.decode()
