@@ -40,19 +40,58 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return shared_path_page(request, lookup=lookup, render=partial(_path_page, request))
 
 
+PATH_TEMPLATE = "lessons/reading/path.html"
+PATH_PARTS = ("path-progress", "path-continue", "path-cards", "path-quiz")  # the reader's own
+
+
 def _path_page(request: HttpRequest, path) -> HttpResponse:
     reading = selectors.path_reading(request=request, path=path)
-    context = {
+    can_edit = selectors.path_can_edit(user=request.user, path=path)
+    own = {
         "path": path,
         "tree": reading.tree,
-        "tree_html": tree_html(path=path, completed=reading.completed),
         "progress": reading.progress,
-        "can_edit": selectors.path_can_edit(user=request.user, path=path),
-        "episode": cached(path.id, "episode", lambda: Episode.objects.filter(path=path).first()),
+        "card_counts": flashcards.study_queue(request=request, path=path).counts,
+        "best_quiz": quizzes.best_score(quizzes.attempts_of(request=request, path=path)),
     }
-    context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
-    context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
-    return render(request, "lessons/reading/path.html", context)
+
+    def page(placeholders: dict | None) -> HttpResponse:
+        completed = None if placeholders is not None else reading.completed
+        context = {
+            **own,
+            "tree_html": tree_html(path=path, completed=completed),
+            "can_edit": can_edit,
+            "episode": cached(
+                path.id, "episode", lambda: Episode.objects.filter(path=path).first()
+            ),
+            "learner_parts": PATH_PARTS if placeholders is not None else (),
+            **(placeholders or {}),
+        }
+        return render(request, PATH_TEMPLATE, context)
+
+    fill = partial(_fill, request, PATH_TEMPLATE, PATH_PARTS, own, reading.completed)
+    return learner_page(
+        request, path_id=path.id, variant=_variant(request, can_edit), render=page, fill=fill
+    )
+
+
+def _variant(request: HttpRequest, can_edit: bool) -> str:
+    """Which page kept for every reader this reader gets (see `learner_page`)."""
+    variant = "editor" if can_edit else "reader"
+    return variant + (":signed-in" if request.user.is_authenticated else ":anonymous")
+
+
+def _fill(
+    request, template: str, parts, own: dict, completed: set[int], html: str, token: str
+) -> str:
+    """A learner page with this reader's ticks and their own parts of `template`."""
+    html = ticks(html, completed)
+    for part in parts:
+        if learner_part(part) in html:  # e.g. a lesson with no demo has no demo part
+            context = {**own, "csrf_token": token}
+            mine = render_to_string(f"{template}#{part}", context, request)
+            html = html.replace(learner_part(part), mine)
+    return html
 
 
 @require_GET
@@ -100,18 +139,10 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         }
         return render(request, LESSON_TEMPLATE, context)
 
-    def fill(html: str, token: str) -> str:
-        html = ticks(html, reading.completed)
-        for part in LESSON_PARTS:
-            if learner_part(part) in html:  # a lesson with no demo has no demo part
-                context = {**own, "csrf_token": token}
-                mine = render_to_string(f"{LESSON_TEMPLATE}#{part}", context, request)
-                html = html.replace(learner_part(part), mine)
-        return html
-
-    variant = "editor" if can_edit else "reader"
-    variant += ":signed-in" if request.user.is_authenticated else ":anonymous"
-    return learner_page(request, path_id=path.id, variant=variant, render=page, fill=fill)
+    fill = partial(_fill, request, LESSON_TEMPLATE, LESSON_PARTS, own, reading.completed)
+    return learner_page(
+        request, path_id=path.id, variant=_variant(request, can_edit), render=page, fill=fill
+    )
 
 
 @require_POST

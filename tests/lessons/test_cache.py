@@ -304,19 +304,23 @@ def test_a_signed_in_page_kept_for_every_learner_carries_each_ones_name_token_an
     learner served from the same kept page."""
     ann = django_user_model.objects.create_user(username="ann<b>", password="pw-long-enough-1")
     bea = django_user_model.objects.create_user(username="bea-r", password="pw-long-enough-1")
-    url = pages(path)["lesson"]
     readers = {}
     for user in (ann, bea, owner):
         readers[user.username] = Client(enforce_csrf_checks=True)
         readers[user.username].force_login(user)
-    for _ in range(2):  # the second round is served from the kept page
-        for name, reader in readers.items():
-            html = reader.get(url).content.decode()
-            others = [other for other in readers if other != name]
-            assert all(f'<span class="muted">{o}' not in html for o in others)
-            assert "learner-name-filled-in-per-request" not in html
-            assert "csrf-token-filled-in-per-request" not in html
-            assert ("Edit this lesson" in html) == (name == owner.username)
+    for url, edit in (
+        (pages(path)["path"], "Edit this path"),
+        (pages(path)["lesson"], "Edit this lesson"),
+    ):
+        for _ in range(2):  # the second round is served from the kept page
+            for name, reader in readers.items():
+                html = reader.get(url).content.decode()
+                others = [other for other in readers if other != name]
+                assert all(f'<span class="muted">{o}' not in html for o in others)
+                assert "learner-name-filled-in-per-request" not in html
+                assert "csrf-token-filled-in-per-request" not in html
+                assert (edit in html) == (name == owner.username)
+    url = pages(path)["lesson"]
     ann_html = readers["ann<b>"].get(url).content.decode()
     assert '<span class="muted">ann&lt;b&gt;</span>' in ann_html
     token = ann_html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
