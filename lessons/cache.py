@@ -65,9 +65,11 @@ def _version_key(path_id: int) -> str:
     return f"content-version:{path_id}"
 
 
-def content_version(path_id: int) -> str:
-    """The path's current content version (made on first use)."""
-    key = _version_key(path_id)
+def _progress_key(learner_id: int) -> str:
+    return f"progress-version:{learner_id}"
+
+
+def _version(key: str) -> str:
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)  # two first readers: one wins
@@ -75,16 +77,33 @@ def content_version(path_id: int) -> str:
     return version
 
 
-def content_changed(path_id: int) -> None:
-    """Call after writing any of a path's content: its cached parts are unreachable
-    from the next request on (now, and again once the transaction commits)."""
+def _bump(key: str) -> None:
+    """A new version under `key`, now and again once the transaction commits."""
 
     def bump() -> None:
-        cache.set(_version_key(path_id), uuid.uuid4().hex, timeout=None)
+        cache.set(key, uuid.uuid4().hex, timeout=None)
 
     bump()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(bump)
+
+
+def content_version(path_id: int) -> str:
+    """The path's current content version (made on first use)."""
+    return _version(_version_key(path_id))
+
+
+def content_changed(path_id: int) -> None:
+    """Call after writing any of a path's content: its cached parts are unreachable
+    from the next request on (now, and again once the transaction commits)."""
+    _bump(_version_key(path_id))
+
+
+def progress_changed(learner_id: int) -> None:
+    """Call after writing a signed-in learner's completions (the signals below do for
+    saves and deletes; `bulk_create` sends none): what `progress_cached` kept for them
+    is unreachable from the next request on."""
+    _bump(_progress_key(learner_id))
 
 
 # A key that names a content version (and the code) names a value that never changes:
@@ -124,6 +143,18 @@ def cached(path_id: int, name: str, build: Callable[[], T]) -> T:
     if kept is None:
         kept = (build(),)
         _set_unchanging(key, kept)
+    return kept[0]
+
+
+def progress_cached(learner_id: int, path_id: int, name: str, build: Callable[[], T]) -> T:
+    """`build()` for this version of the learner's progress and the path's content,
+    built once and kept; `build` reads the rows itself, as for `cached`."""
+    progress = _version(_progress_key(learner_id))  # both read before the rows they name
+    key = f"progress:{learner_id}:{progress}:{path_id}:{content_version(path_id)}:{name}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (build(),)
+        cache.set(key, kept, PART_SECONDS)
     return kept[0]
 
 
@@ -339,7 +370,15 @@ CONTENT_MODELS = (
 )
 
 
+def _on_progress(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        progress_changed(instance.learner_id)
+
+
 def connect_signals() -> None:
     for model in CONTENT_MODELS:
         post_save.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}-d")
+    completion = models.LessonCompletion
+    post_save.connect(_on_progress, sender=completion, dispatch_uid="progress")
+    post_delete.connect(_on_progress, sender=completion, dispatch_uid="progress-d")

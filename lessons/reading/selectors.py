@@ -2,12 +2,13 @@
 learner's progress. Each documents its queries."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from lessons.cache import cached
+from lessons.cache import cached, progress_cached
 from lessons.markdown import FigureFile, FigureSet
 from lessons.models import LearningPath, Lesson, LessonCompletion, PathFigure, Visibility
 
@@ -137,7 +138,12 @@ def path_progress(*, ordered: list[LessonNode], recent: list[int]) -> PathProgre
 
 
 def completions_in_order(*, request, path: LearningPath) -> list[int]:
-    """This learner's completed lesson ids in the path, oldest first (one query)."""
+    """This learner's completed lesson ids in the path, oldest first: for a signed-in
+    learner one query per change of their progress or the path's content, then from
+    the cache; none for an anonymous one."""
+    if request.user.is_authenticated:
+        build = partial(_completions_in_order, request=request, paths=[path])
+        return progress_cached(request.user.id, path.id, "completions", build)
     return _completions_in_order(request=request, paths=[path])
 
 

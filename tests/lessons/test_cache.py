@@ -330,3 +330,23 @@ def test_a_signed_in_page_kept_for_every_learner_carries_each_ones_name_token_an
     assert LessonCompletion.objects.filter(learner=ann, lesson__slug="three").exists()
     assert "You completed this lesson" in readers["ann<b>"].get(url).content.decode()
     assert "You completed this lesson" not in readers["bea-r"].get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_learners_kept_progress_follows_every_change_to_it(path, django_user_model):
+    """Protects the learner's progress kept in the cache: completing a lesson, progress
+    brought along at sign-in (written in bulk, with no signal) and a completion deleted
+    (as the admin does) all show on the very next page."""
+    ada = django_user_model.objects.create_user(username="ada-p", password="pw-long-enough-1")
+    reader = Client()
+    reader.force_login(ada)
+    url = pages(path)["path"]
+    assert "0 / 6 lessons" in reader.get(url).content.decode()  # kept from here on
+    reader.post(reverse("lesson_complete", args=[path.slug, "three"]))
+    assert "1 / 6 lessons" in reader.get(url).content.decode()
+    reader.post(reverse("logout"))
+    reader.post(reverse("lesson_complete", args=[path.slug, "one-a"]))  # anonymous now
+    reader.post(reverse("login"), {"username": "ada-p", "password": "pw-long-enough-1"})
+    assert "2 / 6 lessons" in reader.get(url).content.decode()
+    LessonCompletion.objects.filter(learner=ada, lesson__slug="three").delete()
+    assert "1 / 6 lessons" in reader.get(url).content.decode()
