@@ -16,8 +16,11 @@ them under it; the second replacement leaves that entry unreachable.
 Anonymous readers with no session, most readers, get whole pages from the cache
 (`shared_page`): rendered once per content version and URL with a placeholder for the
 CSRF token, which is filled in per request, and answered with 304 Not Modified when the
-browser already holds the same page. Everyone else's pages are rendered per request
-from cached parts, so one learner's progress never reaches another's page.
+browser already holds the same page. Readers with a session get the page kept once per
+kind of reader (`learner_page`) with their own name, token and parts (ticks, progress,
+counts) filled in per request, so one learner's progress never reaches another's page;
+a signed-in learner's completions are kept under a version of their own progress that
+every write of it replaces (`progress_cached`).
 """
 
 import functools
