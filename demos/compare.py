@@ -1,5 +1,5 @@
-"""The comparison page's content: the evaluation table with a plain sentence per
-column, a sample grid per family, and the DDPM-vs-DDIM steps curve."""
+"""The comparison page's content: the evaluation tables (28x28 digits, then 8x8) with a
+plain sentence per column, a sample grid per model, and the DDPM-vs-DDIM steps curve."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ DRAWN = [(m, p.family) for p in COMPARED for m in p.compare_models if m.sample_p
 SAMPLE_PARAMS = {m.checkpoint: m.sample_params for m, _family in DRAWN}
 GRIDS = [(m.title, m.checkpoint, family) for m, family in DRAWN]
 DRAWN_KEYS = {m.key for m, _family in DRAWN}
+DATASET = {m.checkpoint: m.dataset for p in COMPARED for m in p.compare_models}
 
 COLUMNS = [
     (
@@ -78,6 +79,42 @@ COLUMNS = [
 ]
 
 
+COLUMNS28 = [
+    (
+        _("Bits per dimension"),
+        _(
+            "How surprised the model is by digits it never saw, in bits per pixel of the "
+            "dequantized digits: lower is better. Only models with a likelihood can be "
+            "scored; a VAE gives an upper bound."
+        ),
+    ),
+    COLUMNS[1],
+    (
+        _("Right digit"),
+        _(
+            "Asked for a given digit, how often our classifier reads the sample as that "
+            "digit: what classifier-free guidance buys."
+        ),
+    ),
+    COLUMNS[2],
+    (
+        _("Train ÷ test"),
+        _(
+            "A sample's distance to its nearest training digit divided by its distance to "
+            "its nearest test digit, relative to the same for real digits no model saw: "
+            "about 1 for a model that learned digits in general, below 1 when it leans "
+            "toward its training digits."
+        ),
+    ),
+    COLUMNS[4],
+    COLUMNS[5],
+    (
+        _("Training time"),
+        _("Seconds it took to train, and on which device, from the checkpoint's record."),
+    ),
+]
+
+
 def _timings() -> dict:
     path = SAMPLES_DIR / "timings.json"
     return json.loads(path.read_text()) if path.exists() else {}
@@ -109,8 +146,13 @@ def compare_context_cached() -> dict:
 def compare_context() -> dict:
     ev = selectors.evaluation()
     timings = _timings()
-    rows = []
+    rows, rows28 = [], []
+    measured28 = (ev or {}).get("digits28", {}).get("models", {})
     for key, title, checkpoint, family in MODELS:
+        if DATASET[checkpoint] == "digits28":
+            d28 = measured28.get(checkpoint, {})
+            rows28.append(_row28(title, family, checkpoint, d28, timings))
+            continue
         d = (ev or {}).get("digits", {}).get(key, {})
         meta = selectors.checkpoint_meta(checkpoint) or {}
         rows.append(
@@ -143,10 +185,40 @@ def compare_context() -> dict:
         "evaluation": ev,
         "rows": rows,
         "columns": COLUMNS,
+        "rows28": rows28,
+        "columns28": COLUMNS28,
+        "digits28": (ev or {}).get("digits28"),
+        "classifier28_accuracy": _percent(
+            (ev or {}).get("digits28", {}).get("classifier", {}).get("test_accuracy")
+        ),
         "grids": grids,
         "baselines": (ev or {}).get("baselines"),
         **extras,
     }
+
+
+def _row28(title: str, family: str, checkpoint: str, d: dict, timings: dict) -> dict:
+    meta = selectors.checkpoint_meta(checkpoint) or {}
+    n_params = d.get("parameters") or selectors.checkpoint_parameters(checkpoint)
+    return {
+        "title": title,
+        "family": family,
+        "measured": bool(d),
+        "bpd": d.get("bpd"),
+        "bpd_kind": d.get("bpd_kind", ""),
+        "fid": d.get("fid"),
+        "right_digit": d.get("right_digit"),
+        "copy_ratio": d.get("copy_ratio"),
+        "train_test_ratio": d.get("train_test_ratio"),
+        "milliseconds": _ms(timings.get(checkpoint)),
+        "parameters": _thousands(n_params),  # latent diffusion's includes its decoder
+        "train_seconds": meta.get("train_seconds"),
+        "train_device": meta.get("device", ""),
+    }
+
+
+def _percent(x: float | None) -> str | None:
+    return None if x is None else f"{x:.1%}"
 
 
 def _thousands(n: int | None) -> str | None:

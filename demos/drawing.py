@@ -37,12 +37,17 @@ def _png(pixels: np.ndarray) -> str:
 
 
 def image_grid(images: Sequence, cols: int | None = None, scale: int = 6, gap: int = 1) -> str:
-    """8x8 digits in [0, 1] (ink high) → one PNG grid, dark ink on paper, as a data URI."""
-    imgs = np.asarray(images, dtype=float).reshape(-1, 8, 8)
+    """Square digits in [0, 1] (ink high), 8x8 or 28x28, → one PNG grid, dark ink on
+    paper, as a data URI. ``scale`` is for an 8x8 digit: a larger digit is drawn about
+    as large (28x28 at scale 6 gets 2 pixels per pixel)."""
+    imgs = np.asarray(images, dtype=float)
+    side = int(round(math.sqrt(imgs[0].size)))
+    imgs = imgs.reshape(-1, side, side)
+    scale = max(1, round(scale * 8 / side))
     n = len(imgs)
     cols = cols or min(n, max(1, math.ceil(math.sqrt(n))))
     rows = math.ceil(n / cols)
-    cell = 8 * scale
+    cell = side * scale
     step = cell + gap * scale
     canvas = np.full((rows * step - gap * scale, cols * step - gap * scale), 255.0)
     for i, img in enumerate(imgs):

@@ -117,6 +117,16 @@ def quality(*, family: str, params: dict) -> list[tuple[str, str]]:
         if "class_accuracy" in d:
             w = d.get("guidance_scale", 3.0)
             lines.append(("Right digit", f"{d['class_accuracy']:.0%} at guidance {w:g}"))
+    models28 = ev.get("digits28", {}).get("models", {})
+    if name in models28:  # a 28x28 model: keyed by its checkpoint
+        d = models28[name]
+        if d.get("bpd") is not None:
+            lines.append(("Test bits per dimension", f"{d['bpd']:.3f} ({d.get('bpd_kind')})"))
+        lines.append(("Digits-FID", f"{d['fid']:.2f} (lower is better)"))
+        if d.get("right_digit") is not None:
+            w = d.get("guidance_scale")
+            at = f" at guidance {w:g}" if w else ""
+            lines.append(("Right digit", f"{d['right_digit']:.0%}{at}"))
     lines += presenter.quality_lines(ev, params)
     if not lines:
         meta = checkpoint_meta(name) or {}

@@ -1,18 +1,22 @@
 """Sample Space generators: five families of generative models in pure PyTorch.
 
-This package never imports Django. Every family learns scikit-learn's 8x8 digits
-(one fixed train / validation / test split, see ``generators.data``) and has the
-showcase its lesson needs:
+This package never imports Django. The families learn 28x28 MNIST digits (the Lab's
+default) and scikit-learn's 8x8 digits (what learners train on live), each with one
+fixed train / validation / test split (see ``generators.data``), and each family has
+the showcase its lesson needs:
 
 =============== ======================== =============================================
 family          datasets                 what it shows
 =============== ======================== =============================================
-autoregressive  text, digits             decoder-only Transformer with KV cache; greedy,
-                                         temperature, top-k, top-p, beam search
-vae             digits                   ELBO, 2-D latent plane, interpolation
-gan             ring, grid, digits       mode collapse benchmarks, R1 + DRS
-flow            moons, ring, digits      RealNVP/Glow, exact log-likelihood, density map
-diffusion       digits                   DDPM/DDIM, classifier-free guidance, frames
+autoregressive  names, text, digits28,    decoder-only Transformer with KV cache; greedy,
+                digits                   temperature, top-k, top-p, beam search
+vae             digits28, digits         ELBO, 2-D latent plane, interpolation
+gan             ring, grid, digits28,    mode collapse benchmarks, R1 + DRS; DCGAN
+                digits
+flow            moons, ring, digits28,   RealNVP/Glow, exact log-likelihood, density map;
+                digits                   multi-scale RealNVP at 28x28
+diffusion       digits28, digits         DDPM/DDIM, classifier-free guidance, frames;
+                                         a U-Net on pixels or latent diffusion
 =============== ======================== =============================================
 
 API
@@ -26,10 +30,11 @@ API
 
     * ``text`` (str) for autoregressive text, with ``candidates`` (per step, the top
       ``num_candidates`` tokens and their probabilities) or ``beams``;
-    * ``images``: float array (n, 8, 8) in [0, 1] for every digits model;
+    * ``images``: float array (n, 28, 28) in [0, 1] for the 28x28 models, (n, 8, 8)
+      for the 8x8 ones (``dataset="digits"``);
     * ``points``: float array (n, 2) for the 2-D datasets;
     * per-family extras: ``log_likelihood`` (autoregressive digits, flow), ``frames``
-      and ``x0_previews`` (diffusion: (F, n, 8, 8) with ``frame_steps``),
+      and ``x0_previews`` (diffusion: (F, n, side, side) with ``frame_steps``),
       ``log_density`` + ``extent`` (flow with ``density=True``), ``metrics``
       (GAN mode metrics), ``test_latents`` (VAE with a 2-D latent) …;
     * always ``family``, ``params`` (the values used), ``seed``, ``device`` and
@@ -61,7 +66,9 @@ Commands
 --------
 ``python -m generators.train FAMILY [--dataset D] [--seed S] [--steps N]`` trains and
 writes ``generators/checkpoints/<family>-<dataset>.safetensors`` + ``.json``.
-``python -m generators.evaluate`` writes ``checkpoints/evaluation.json`` and ``.md``.
+``python -m generators.evaluate`` writes ``checkpoints/evaluation.json`` and ``.md``;
+``python -m generators.evaluate28`` their 28x28 section (bits per dimension, digits-FID,
+right digit, copy checks).
 ``python -m generators.bench`` prints sampling times.
 """
 
@@ -90,7 +97,7 @@ __all__ = [
 REGISTRY = {
     "autoregressive": {
         "title": "Autoregressive Transformer",
-        "datasets": ["text", "digits"],
+        "datasets": ["names", "text", "digits28", "digits"],
         "module": autoregressive,
         "classes": (autoregressive.GPT, autoregressive.GPTConfig),
     },
@@ -102,13 +109,13 @@ REGISTRY = {
     },
     "gan": {
         "title": "Generative adversarial network",
-        "datasets": ["ring", "grid", "digits"],
+        "datasets": ["ring", "grid", "digits28", "digits"],
         "module": gan,
         "classes": (gan.GAN, gan.GANConfig),
     },
     "flow": {
         "title": "Normalizing flow (RealNVP)",
-        "datasets": ["moons", "ring", "digits"],
+        "datasets": ["moons", "ring", "digits28", "digits"],
         "module": flow,
         "classes": (flow.RealNVP, flow.FlowConfig),
     },
@@ -123,13 +130,25 @@ REGISTRY = {
 _MODELS: dict[str, tuple[torch.nn.Module, dict]] = {}
 
 
+def _classes(name: str) -> tuple:
+    """(model class, config class) that rebuild checkpoint ``name``: the family's own
+    list where it has one (a family may ship models of several shapes), else the
+    family's classes."""
+    for spec in REGISTRY.values():
+        known = getattr(spec["module"], "CHECKPOINTS", {})
+        if name in known:
+            return known[name]
+    return REGISTRY[name.split("-")[0]]["classes"]
+
+
 def _loader(family: str, dev: torch.device):
-    model_cls, config_cls = REGISTRY[family]["classes"]
+    """load(checkpoint name) → (model, meta), once per process and device; a family's
+    demo may load another family's checkpoint (latent diffusion decodes with the VAE)."""
 
     def load(name: str):
         key = f"{name}@{dev}"
         if key not in _MODELS:
-            _MODELS[key] = store.load(name, model_cls, config_cls, dev=dev)
+            _MODELS[key] = store.load(name, *_classes(name), dev=dev)
         return _MODELS[key]
 
     return load

@@ -12,7 +12,9 @@ Two datasets:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 import torch.nn as nn
@@ -32,6 +34,35 @@ class GPTConfig:
     chars: str = ""  # text: the vocabulary, token i is chars[i]; "" for digits
 
 
+class KVCache:
+    """Keys and values of the positions seen so far, per block, in buffers allocated
+    once for the whole block: appending writes in place, where concatenating would copy
+    the whole cache at every step (quadratic in the length, which 784 pixels feel)."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.length = 0  # positions stored
+        self.k: list[torch.Tensor] = []  # per block (B, h, capacity, d)
+        self.v: list[torch.Tensor] = []
+
+    def update(self, layer: int, k: torch.Tensor, v: torch.Tensor):
+        """Store this block's new keys / values (B, h, T, d) after the earlier ones and
+        return all of them, (B, h, length + T, d)."""
+        if layer == len(self.k):
+            B, h, _, d = k.shape
+            self.k.append(k.new_zeros(B, h, self.capacity, d))
+            self.v.append(v.new_zeros(B, h, self.capacity, d))
+        end = self.length + k.size(2)
+        self.k[layer][:, :, self.length : end] = k
+        self.v[layer][:, :, self.length : end] = v
+        return self.k[layer][:, :, :end], self.v[layer][:, :, :end]
+
+    def reorder(self, rows: torch.Tensor) -> None:
+        """Keep the rows ``rows`` (beam search follows each beam's parent)."""
+        self.k = [b[rows] for b in self.k]
+        self.v = [b[rows] for b in self.v]
+
+
 class CausalSelfAttention(nn.Module):
     def __init__(self, config: GPTConfig):
         super().__init__()
@@ -41,25 +72,27 @@ class CausalSelfAttention(nn.Module):
         self.c_proj = nn.Linear(config.n_embd, config.n_embd)
         self.dropout = config.dropout
 
-    def forward(self, x, past: tuple[torch.Tensor, torch.Tensor] | None = None):
+    def forward(self, x, cache: KVCache | None = None, layer: int = 0):
         B, T, C = x.shape  # (B, T, C)
         q, k, v = self.c_attn(x).split(C, dim=2)
         h = self.n_head
         q = q.view(B, T, h, C // h).transpose(1, 2)  # (B, h, T, d)
         k = k.view(B, T, h, C // h).transpose(1, 2)  # (B, h, T, d)
         v = v.view(B, T, h, C // h).transpose(1, 2)  # (B, h, T, d)
-        if past is not None:  # KV cache: keys and values of earlier positions
-            k = torch.cat([past[0], k], dim=2)  # (B, h, P+T, d)
-            v = torch.cat([past[1], v], dim=2)
+        if cache is not None:  # KV cache: keys and values of earlier positions too
+            k, v = cache.update(layer, k, v)  # (B, h, P+T, d)
         P = k.size(2) - T
         drop = self.dropout if self.training else 0.0
         if P == 0:
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=drop)
+        elif T == 1:  # one new token sees every earlier one: no mask, two small matmuls
+            att = (q @ k.transpose(-2, -1)) * (k.size(-1) ** -0.5)  # (B, h, 1, P+1)
+            y = torch.softmax(att, -1) @ v  # (B, h, 1, d)
         else:  # query i (absolute P+i) may see keys 0..P+i
             mask = torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(diagonal=P)
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=drop)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
-        return F.dropout(self.c_proj(y), drop, self.training), (k, v)
+        return F.dropout(self.c_proj(y), drop, self.training)
 
 
 class Block(nn.Module):
@@ -77,11 +110,10 @@ class Block(nn.Module):
             nn.Dropout(config.dropout),
         )
 
-    def forward(self, x, past=None):
-        a, present = self.attn(self.ln_1(x), past)
-        x = x + a
+    def forward(self, x, cache=None, layer=0):
+        x = x + self.attn(self.ln_1(x), cache, layer)
         x = x + self.mlp(self.ln_2(x))
-        return x, present
+        return x
 
 
 class GPT(nn.Module):
@@ -102,22 +134,24 @@ class GPT(nn.Module):
         if isinstance(m, nn.Linear) and m.bias is not None:
             nn.init.zeros_(m.bias)
 
-    def forward(self, idx, cache: list | None = None):
-        """idx (B, T) → logits (B, T, V) and the new cache (one (k, v) per block).
+    def forward(self, idx, cache: KVCache | list | None = None):
+        """idx (B, T) → logits (B, T, V) and the cache (or None).
 
         Pass ``cache=[]`` to start caching, then the returned cache with the next tokens.
         """
         B, T = idx.shape
-        past_len = cache[0][0].size(2) if cache else 0
+        if cache is not None and not isinstance(cache, KVCache):
+            cache = KVCache(self.config.block_size)
+        past_len = cache.length if cache is not None else 0
         assert past_len + T <= self.config.block_size, "context longer than block_size"
         pos = torch.arange(past_len, past_len + T, device=idx.device)  # (T,)
         x = self.wte(idx) + self.wpe(pos)  # (B, T, C)
-        new_cache = []
         for i, block in enumerate(self.blocks):
-            x, present = block(x, cache[i] if cache else None)
-            new_cache.append(present)
+            x = block(x, cache, i)
+        if cache is not None:
+            cache.length += T
         logits = self.lm_head(self.ln_f(x))  # (B, T, V)
-        return logits, (new_cache if cache is not None else None)
+        return logits, cache
 
 
 def loss(model: GPT, idx: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -144,6 +178,149 @@ def digits_log_likelihood(model: GPT, x: torch.Tensor) -> torch.Tensor:
     logits, _ = model(inp)  # (B, 64, V)
     logp = F.log_softmax(logits[..., :BOS], -1)  # only pixel levels are valid outputs
     return logp.gather(-1, tgt[..., None]).squeeze(-1).sum(1)
+
+
+# ----------------------------------------------------------------------------- 28x28 pixels
+
+PIXEL_LEVELS = 256  # MNIST pixel values 0..255 are the tokens
+PIXEL_BOS = 256  # the start token of a 28x28 image
+N_PIXELS = 784
+
+
+def pixels_tokens(images: torch.Tensor) -> torch.Tensor:
+    """images (B, 1, 28, 28) in [0, 1] → pixel levels (B, 784) int64 in 0..255, raster order."""
+    return torch.round(images.reshape(images.size(0), -1) * 255).long()
+
+
+def pixels_inputs(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """x (B, 784) levels → inputs [BOS, x_0..x_782] and targets x_0..x_783."""
+    bos = torch.full((x.size(0), 1), PIXEL_BOS, dtype=torch.long, device=x.device)
+    return torch.cat([bos, x[:, :-1]], 1), x
+
+
+@torch.no_grad()
+def pixels_log_likelihood(model: GPT, x: torch.Tensor, batch: int = 64) -> torch.Tensor:
+    """(B,) exact log P(x) in nats of each 784-pixel image, Σ_t log p(x_t | x_<t)."""
+    out = []
+    for i in range(0, len(x), batch):
+        inp, tgt = pixels_inputs(x[i : i + batch])
+        logits, _ = model(inp)  # (b, 784, V)
+        logp = F.log_softmax(logits[..., :PIXEL_LEVELS], -1)  # only levels are valid outputs
+        out.append(logp.gather(-1, tgt[..., None]).squeeze(-1).sum(1))
+    return torch.cat(out)
+
+
+def pixels_bits_per_dim(model: GPT, x: torch.Tensor) -> float:
+    """Mean bits per pixel, −log₂ P(x) / 784: a discrete model's exact value, equal to
+    its density's on dequantized (k + u) / 256 data, so it compares with the flow's."""
+    return float(-pixels_log_likelihood(model, x).mean() / (N_PIXELS * math.log(2)))
+
+
+# ----------------------------------------------------------------------------- names
+
+NAME_END = "\n"  # one token starts and ends a name (makemore's "."): token 0
+
+
+def names_tokens(names: list[str], chars: str, block_size: int):
+    """Each name as inputs [END, c_1..c_n] and targets [c_1..c_n, END], padded to
+    block_size with targets −100 (ignored by the loss). → (inputs, targets) (N, block)."""
+    stoi = {c: i for i, c in enumerate(chars)}
+    inp = torch.zeros(len(names), block_size, dtype=torch.long)
+    tgt = torch.full((len(names), block_size), -100, dtype=torch.long)
+    for row, name in enumerate(names):
+        ids = [stoi[c] for c in name]
+        inp[row, 1 : len(ids) + 1] = torch.tensor(ids, dtype=torch.long)
+        tgt[row, : len(ids) + 1] = torch.tensor([*ids, stoi[NAME_END]], dtype=torch.long)
+    return inp, tgt
+
+
+@torch.no_grad()
+def names_nll(model: GPT, names: list[str], batch: int = 1024) -> float:
+    """Mean negative log-likelihood in nats per character over held-out names, the
+    end of each name counted as one more character (the n-gram ladder counts alike)."""
+    dev = next(model.parameters()).device
+    total, count = 0.0, 0
+    for i in range(0, len(names), batch):
+        inp, tgt = names_tokens(names[i : i + batch], model.config.chars, model.config.block_size)
+        logits, _ = model(inp.to(dev))
+        tgt = tgt.to(dev)
+        total += float(F.cross_entropy(logits.transpose(1, 2), tgt, reduction="sum"))
+        count += int((tgt != -100).sum())
+    return total / count
+
+
+def _cut_names(model: GPT, rows: torch.Tensor) -> list[str]:
+    """Token rows (after the start token) → names, each cut at its first END."""
+    chars = model.config.chars
+    return ["".join(chars[int(i)] for i in row).split(NAME_END)[0] for row in rows]
+
+
+@torch.no_grad()
+def sample_names(model: GPT, n: int, prompt: str = "", generator=None, progress=None, **opts):
+    """n names that begin with ``prompt``, drawn letter by letter until END (opts:
+    strategy, temperature, top_k, top_p, num_candidates as for generate). Returns
+    (names, candidates of the first name's steps)."""
+    stoi = {c: i for i, c in enumerate(model.config.chars)}
+    dev = next(model.parameters()).device
+    start = torch.tensor([[stoi[NAME_END]] + [stoi[c] for c in prompt]], device=dev)
+    steps = model.config.block_size - len(prompt)
+    idx, cands = generate(
+        model, start.repeat(n, 1), steps, generator=generator, progress=progress, **opts
+    )
+    # a name that never took END is cut where the block ends (13 letters, the longest)
+    longest = model.config.block_size - 1
+    names = [(prompt + rest)[:longest] for rest in _cut_names(model, idx[:, start.size(1) :])]
+    first = len(names[0]) - len(prompt) + 1  # its letters and its END
+    return names, cands[:first]
+
+
+@torch.no_grad()
+def beam_names(model: GPT, prompt: str, beam_width: int, progress=None) -> list[tuple[str, float]]:
+    """Beam search over whole names: keep the beam_width prefixes of highest Σ log p;
+    a prefix that takes END is finished. Returns up to beam_width (name, log p), best
+    first. Plain Σ log p favours short names: each letter only lowers it."""
+    chars, bs = model.config.chars, model.config.block_size
+    stoi = {c: i for i, c in enumerate(chars)}
+    end = stoi[NAME_END]
+    dev = next(model.parameters()).device
+    beams = torch.tensor([[end] + [stoi[c] for c in prompt]], device=dev)
+    scores = torch.zeros(1, device=dev)
+    finished: list[tuple[str, float]] = []
+    total_steps = bs - len(prompt)
+    for step in range(total_steps):
+        logits, _ = model(beams)
+        logp = F.log_softmax(logits[:, -1], -1)  # (W, V)
+        if step == total_steps - 1:  # the block is full: every prefix must end here
+            only_end = torch.full_like(logp, float("-inf"))
+            only_end[:, end] = logp[:, end]
+            logp = only_end
+        V = logp.size(-1)
+        total = (scores[:, None] + logp).reshape(-1)
+        top, flat = torch.topk(total, min(2 * beam_width, total.numel()))
+        keep_rows, keep_tokens, keep_scores = [], [], []
+        for score, f in zip(top.tolist(), flat.tolist(), strict=True):
+            parent, token = divmod(f, V)
+            if score == float("-inf"):
+                break
+            if token == end:
+                letters = "".join(chars[int(i)] for i in beams[parent, 1 + len(prompt) :])
+                finished.append((prompt + letters, score))
+            elif len(keep_rows) < beam_width:
+                keep_rows.append(parent)
+                keep_tokens.append(token)
+                keep_scores.append(score)
+        if progress:
+            progress(step + 1, total_steps)
+        best_alive = keep_scores[0] if keep_scores else float("-inf")
+        finished.sort(key=lambda t: -t[1])
+        if not keep_rows or (
+            len(finished) >= beam_width and finished[beam_width - 1][1] >= best_alive
+        ):
+            break  # no live prefix can beat the finished names any more
+        rows = torch.tensor(keep_rows, device=dev)
+        beams = torch.cat([beams[rows], torch.tensor(keep_tokens, device=dev)[:, None]], 1)
+        scores = torch.tensor(keep_scores, device=dev)
+    return finished[:beam_width]
 
 
 @torch.no_grad()
@@ -191,7 +368,7 @@ def _next_logits(model: GPT, idx: torch.Tensor, cache, use_cache: bool):
     if not use_cache:
         logits, _ = model(idx[:, -bs:])
         return logits[:, -1], None
-    if cache is None or cache[0][0].size(2) >= bs:
+    if cache is None or cache.length >= bs:
         ctx = idx[:, -(bs // 2) :] if cache is not None else idx[:, -bs:]
         logits, cache = model(ctx, cache=[])
     else:
@@ -251,7 +428,7 @@ def beam_search(model: GPT, idx: torch.Tensor, max_new_tokens: int, beam_width: 
         scores, flat = torch.topk(total, min(beam_width, total.numel()))
         parent, token = flat // V, flat % V
         beams = torch.cat([beams[parent], token[:, None]], 1)
-        cache = [(k[parent], v[parent]) for k, v in cache]
+        cache.reorder(parent)
         if progress:
             progress(step + 1, max_new_tokens)
     return [(beams[i], float(scores[i])) for i in range(len(scores))]
@@ -263,15 +440,15 @@ PARAMS = [
     Param(
         "dataset",
         "choice",
-        "text",
-        "What the model learned: lesson text or digit pixels.",
-        choices=("text", "digits"),
+        "names",
+        "What the model learned: 1990 US Census names, lesson text, 28x28 or 8x8 digits.",
+        choices=("names", "text", "digits28", "digits"),
     ),
     Param(
         "prompt",
         "str",
         "",
-        "Text to continue (text only); only characters the model knows.",
+        "Names: their first letters; text: the text to continue. Only characters the model knows.",
         max=200,
     ),
     Param("max_new_tokens", "int", 200, "How many characters to generate (text only).", 1, 400),
@@ -289,8 +466,55 @@ PARAMS = [
     Param("top_p", "float", 1.0, "Nucleus: the smallest set of tokens with mass ≥ p.", 0.05, 1.0),
     Param("beam_width", "int", 4, "Prefixes kept by beam search.", 1, 8),
     Param("num_candidates", "int", 0, "Top candidates and probabilities returned per step.", 0, 10),
-    Param("n", "int", 16, "How many digits to draw (digits only).", 1, 64),
+    Param(
+        "n",
+        "int",
+        16,
+        "How many names or digits (at most 16 digits at 28x28: 784 steps each).",
+        1,
+        64,
+    ),
 ]
+MAX_DIGITS28 = 16  # 784 sequential steps per digit: this bounds a run's time on a CPU
+NAME_PROMPT_MAX = 12  # a prompt leaves room for at least one letter in the block
+
+
+@lru_cache(maxsize=1)
+def training_names() -> frozenset[str]:
+    """The names the model learned from, to tell a new name from a remembered one."""
+    from .data import names_split
+
+    return frozenset(names_split()["train"])
+
+
+def _names_demo(model: GPT, p: dict, opts: dict, progress) -> dict:
+    prompt = p["prompt"].lower()
+    letters = set(model.config.chars) - {NAME_END}
+    bad = sorted({c for c in prompt if c not in letters})
+    if bad:
+        raise ParameterError(
+            "prompt", f"a name prompt takes the letters a–z only (got {''.join(bad)!r})"
+        )
+    if len(prompt) > NAME_PROMPT_MAX:
+        raise ParameterError(
+            "prompt", f"a name prompt is at most {NAME_PROMPT_MAX} letters (got {len(prompt)})"
+        )
+    if p["strategy"] == "beam":
+        found = beam_names(model, prompt, p["beam_width"], progress)
+        names = [name for name, _ in found]
+        out = {"beams": [{"text": name, "log_prob": lp} for name, lp in found], "candidates": []}
+    else:
+        names, cands = sample_names(model, p["n"], prompt, progress=progress, **opts)
+        stoi = model.config.chars
+        out = {"candidates": [[{"token": stoi[t], "prob": q} for t, q in c] for c in cands]}
+    known = training_names()
+    # the first name's letters after the prompt, then its end, line up with the candidates
+    out.update(
+        names=names,
+        new=[name not in known for name in names],
+        text=names[0][len(prompt) :] + NAME_END if names else "",
+    )
+    return out
 
 
 def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
@@ -304,9 +528,29 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
         num_candidates=p["num_candidates"],
         generator=generator,
     )
+    if p["dataset"] == "names":
+        return _names_demo(model, p, opts, progress)
+    if p["dataset"] in ("digits", "digits28") and p["strategy"] == "beam":
+        raise ParameterError(
+            "strategy", "strategy beam is for text and names; use sample or greedy"
+        )
+    if p["dataset"] == "digits28":
+        if p["n"] > MAX_DIGITS28:
+            raise ParameterError(
+                "n", f"n must be between 1 and {MAX_DIGITS28} for 28x28 digits (got {p['n']})"
+            )
+        start = torch.full((p["n"], 1), PIXEL_BOS, dtype=torch.long, device=dev)
+        # the block holds BOS + 783 pixels: the cache never has to be rebuilt
+        idx, cands = generate(
+            model, start, N_PIXELS, allowed=PIXEL_LEVELS, progress=progress, **opts
+        )
+        x = idx[:, 1:]
+        return {
+            "images": (x.float() / 255).reshape(-1, 28, 28).cpu().numpy(),
+            "log_likelihood": pixels_log_likelihood(model, x).cpu().numpy(),
+            "candidates": [[{"token": t, "prob": q} for t, q in c] for c in cands],
+        }
     if p["dataset"] == "digits":
-        if p["strategy"] == "beam":
-            raise ParameterError("strategy", "strategy beam is for text; use sample or greedy")
         start = torch.full((p["n"], 1), BOS, dtype=torch.long, device=dev)
         idx, cands = generate(model, start, 64, allowed=BOS, progress=progress, **opts)
         x = idx[:, 1:]

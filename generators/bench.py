@@ -4,8 +4,10 @@
     python -m generators.bench --live [--seed S]
 
 Prints, on this CPU (one thread, as the site's workers run) and on CUDA when present:
-each family's default demo, DDPM vs DDIM at several step counts, and the KV cache's
-speed-up for text generation. With ``--live``: each family's live training with its
+each family's default demo (click to result at the Lab's defaults: for 28x28 diffusion
+and the VAE that is 16 digits, DDIM 20 steps), DDPM vs DDIM at several step counts,
+and the KV cache's speed-up for text generation. ``--only 28`` times the 28x28 models
+alone. With ``--live``: each family's live training with its
 default knobs (steps per second, wall time, the final measure), and the GAN on the ring
 with each loss, so the minimax loss's failure is printed beside the others.
 """
@@ -27,17 +29,35 @@ DEMOS = [
     ("autoregressive", {"dataset": "text", "max_new_tokens": 200}),
     ("autoregressive", {"dataset": "text", "strategy": "beam", "max_new_tokens": 100}),
     ("autoregressive", {"dataset": "digits", "n": 16}),
-    ("vae", {"mode": "sample", "n": 16}),
-    ("vae", {"mode": "grid", "grid_size": 20}),
+    ("vae", {"dataset": "digits", "mode": "sample", "n": 16}),
+    ("vae", {"dataset": "digits", "mode": "grid", "grid_size": 20}),
+    # 28x28: the Lab's defaults (the VAE's card opens on a 12x12 grid of the plane)
+    ("vae", {"dataset": "digits28", "mode": "grid", "grid_size": 12}),
+    ("vae", {"dataset": "digits28", "mode": "sample", "latent_dim": 16}),
+    ("vae", {"dataset": "digits28", "mode": "reconstruct", "latent_dim": 16}),
+    ("diffusion", {}),  # 16 digits of any class, DDIM 20 steps, U-Net
+    ("diffusion", {"digit": 7}),  # guided: the network runs twice per step
+    ("diffusion", {"space": "latent"}),
+    ("diffusion", {"space": "latent", "digit": 7}),
     ("gan", {"dataset": "ring", "n": 2500}),
     ("gan", {"dataset": "grid", "n": 2500}),
     ("gan", {"dataset": "digits", "n": 64}),
     ("flow", {"dataset": "moons", "n": 1000, "density": True}),
     ("flow", {"dataset": "digits", "n": 16}),
-    ("diffusion", {"sampler": "ddim", "num_inference_steps": 50}),
-    ("diffusion", {"sampler": "ddim", "num_inference_steps": 50, "digit": 7}),  # guided
+    ("diffusion", {"dataset": "digits", "sampler": "ddim", "num_inference_steps": 50}),
+    ("diffusion", {"dataset": "digits", "num_inference_steps": 50, "digit": 7}),  # guided
+    # the Lab's defaults for the 28x28 digits and the names (the 784-step pixel
+    # Transformer is bounded by n ≤ 16; a beam over names by beam_width ≤ 8)
+    ("autoregressive", {"dataset": "names", "n": 16, "num_candidates": 5}),
+    ("autoregressive", {"dataset": "names", "strategy": "beam", "beam_width": 8}),
+    ("autoregressive", {"dataset": "digits28", "n": 16}),
+    ("gan", {"dataset": "digits28", "n": 16}),
+    ("gan", {"dataset": "digits28", "n": 64}),
+    ("flow", {"dataset": "digits28", "n": 16}),
+    ("flow", {"dataset": "digits28", "n": 64}),
 ]
 STEPS = [10, 20, 50, 100, 1000]
+STEPS_28 = [10, 15, 20, 25, 50]
 
 
 def p50(fn, repeats: int) -> float:
@@ -52,28 +72,34 @@ def p50(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
-def run(repeats: int) -> None:
+def run(repeats: int, only28: bool = False) -> None:
     dev = store.device()
     print(f"device: {dev}, torch {torch.__version__}, threads {torch.get_num_threads()}")
     print(f"\n{'family':15} {'demo':55} {'p50 (s)':>8}")
     for family, params in DEMOS:
+        if only28 and params.get("dataset", "digits28") != "digits28":
+            continue
         t = p50(lambda f=family, p=params: generators.sample(f, seed=0, **p), repeats)
-        desc = ", ".join(f"{k}={v}" for k, v in params.items())
+        desc = ", ".join(f"{k}={v}" for k, v in params.items()) or "Lab defaults"
         print(f"{family:15} {desc:55} {t:8.3f}")
-    print("\ndiffusion, 16 digits of any class (one pass per step): seconds by sampler and steps")
-    print(f"{'steps':>6} {'DDPM':>8} {'DDIM':>8}")
-    for s in STEPS:
-        reps = 1 if s == 1000 else repeats  # 1000 steps: one timed run is enough
-        row = [
-            p50(
-                lambda sm=sm, s=s: generators.sample(
-                    "diffusion", sampler=sm, num_inference_steps=s
-                ),
-                reps,
-            )
-            for sm in ("ddpm", "ddim")
-        ]
-        print(f"{s:6d} {row[0]:8.3f} {row[1]:8.3f}")
+    tables = [("digits28", STEPS_28, "U-Net, 28x28"), ("digits", STEPS, "MLP, 8x8")]
+    for dataset, steps, title in tables[:1] if only28 else tables:
+        print(f"\ndiffusion ({title}), 16 digits of any class: seconds by sampler and steps")
+        print(f"{'steps':>6} {'DDPM':>8} {'DDIM':>8}")
+        for s in steps:
+            reps = 1 if s == 1000 else repeats  # 1000 steps: one timed run is enough
+            row = [
+                p50(
+                    lambda sm=sm, s=s, d=dataset: generators.sample(
+                        "diffusion", dataset=d, sampler=sm, num_inference_steps=s
+                    ),
+                    reps,
+                )
+                for sm in ("ddpm", "ddim")
+            ]
+            print(f"{s:6d} {row[0]:8.3f} {row[1]:8.3f}")
+    if only28:
+        return
     model, _ = generators._loader("autoregressive", dev)("autoregressive-text")
     start = torch.zeros(1, 1, dtype=torch.long, device=dev)
     timed = {}
@@ -125,6 +151,7 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--live", action="store_true", help="live training, each family")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--only", choices=["28"], help="28: the 28x28 models alone")
     a = p.parse_args(argv)
     torch.set_num_threads(1)
     # this CPU always, and CUDA too when present
@@ -133,7 +160,7 @@ def main(argv=None):
         if a.live:
             live(a.seed)
         else:
-            run(a.repeats)
+            run(a.repeats, only28=a.only == "28")
 
 
 if __name__ == "__main__":

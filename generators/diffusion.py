@@ -49,6 +49,9 @@ class DiffusionConfig:
 # The guidance the site and the evaluation use by default: the scale with the best
 # digits-FID in the guidance table of evaluation.md (stronger guidance narrows the samples).
 DEFAULT_GUIDANCE = 1.5
+# The Lab's default number of DDIM steps for 28x28 digits: few enough that 16 digits
+# take under a second on one CPU thread (generators.bench), enough for clean strokes.
+LAB_STEPS_28 = 20
 
 # augmentation a = 9 · mirror + 3 · (dy + 1) + (dx + 1): shifts of −1, 0, 1 pixel, mirrored
 N_AUGMENTATIONS = 18
@@ -132,6 +135,12 @@ class EpsilonNet(nn.Module):
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
         self.register_buffer("alpha_bar", alpha_bar_schedule(config))
+        self.sample_shape = (c.n_pixels,)
+
+    @staticmethod
+    def to_model_space(x: torch.Tensor) -> torch.Tensor:
+        """Pixel levels 0..16 → [−1, 1]."""
+        return x.float() / 8 - 1
 
     def forward(self, x_t, t, y, a=None):
         """x_t (B, 64), t (B,) ints, y (B,) labels with num_classes = ∅, a (B,) the
@@ -147,19 +156,130 @@ class EpsilonNet(nn.Module):
         return self.out(F.silu(self.out_norm(h)))
 
 
-def to_model_space(x: torch.Tensor) -> torch.Tensor:
-    """Pixel levels 0..16 → [−1, 1]."""
-    return x.float() / 8 - 1
+# ----------------------------------------------------------------------------- 28x28 U-Net
 
 
-def loss(model: EpsilonNet, x: torch.Tensor, y: torch.Tensor, generator=None, a=None):
+@dataclass
+class UNetConfig:
+    """The ε-network for 28x28 digits: a small U-Net as in DDPM (Ho et al. 2020), with
+    residual blocks at 14 and 7 pixels and self-attention at 7. The 28x28 image enters
+    as 2x2 patches (pixel unshuffle, as Simple Diffusion and DiT patchify): convolutions
+    at full resolution cost 4x more and made sampling too slow for one CPU thread."""
+
+    channels: tuple = (32, 64)  # channels at each resolution: 14 and 7 pixels
+    patch: int = 2  # the net sees 2x2 patches as 4 channels of a 14x14 map (why: speed)
+    emb_dim: int = 128  # size of the timestep and class embeddings
+    dropout: float = 0.1  # dropout inside each residual block while training
+    num_classes: int = 10  # digit classes; index num_classes is the null label ∅
+    T: int = 1000
+    schedule: str = "cosine"
+    p_uncond: float = 0.1
+    clip: float = 1.0
+    points: bool = False  # images, never points (the sampler asks)
+
+
+class UNetBlock(nn.Module):
+    """GroupNorm → SiLU → conv, the embedding of (t, y) added between the two convs."""
+
+    def __init__(self, c_in: int, c_out: int, emb_dim: int, dropout: float):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(8, c_in)
+        self.conv1 = nn.Conv2d(c_in, c_out, 3, padding=1)
+        self.emb = nn.Linear(emb_dim, c_out)
+        self.norm2 = nn.GroupNorm(8, c_out)
+        self.drop = nn.Dropout(dropout)
+        self.conv2 = nn.Conv2d(c_out, c_out, 3, padding=1)
+        self.skip = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
+
+    def forward(self, x, e):
+        h = self.conv1(F.silu(self.norm1(x))) + self.emb(e)[:, :, None, None]
+        h = self.conv2(self.drop(F.silu(self.norm2(h))))
+        return self.skip(x) + h
+
+
+class SelfAttention(nn.Module):
+    """One head of self-attention over the pixels of a (B, C, H, W) map, as DDPM uses
+    at its lowest resolution: every pixel can look at the whole digit."""
+
+    def __init__(self, c: int):
+        super().__init__()
+        self.norm = nn.GroupNorm(8, c)
+        self.qkv = nn.Conv2d(c, 3 * c, 1)
+        self.proj = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        q, k, v = self.qkv(self.norm(x)).reshape(B, 3, C, H * W).transpose(-1, -2).unbind(1)
+        h = F.scaled_dot_product_attention(q, k, v)  # (B, HW, C)
+        return x + self.proj(h.transpose(-1, -2).reshape(B, C, H, W))
+
+
+class UNet(nn.Module):
+    """ε_θ(x_t, t, y) for (B, 1, 28, 28) images in [−1, 1]. Down: a block at each
+    resolution, then a strided conv; middle: block, attention, block; up: nearest
+    upsampling, a conv, and a block that also reads the skip from the way down."""
+
+    def __init__(self, config: UNetConfig):
+        super().__init__()
+        self.config = c = config
+        ch = list(c.channels)
+        self.t_mlp = nn.Sequential(
+            nn.Linear(c.emb_dim, c.emb_dim), nn.SiLU(), nn.Linear(c.emb_dim, c.emb_dim)
+        )
+        self.label_emb = nn.Embedding(c.num_classes + 1, c.emb_dim)  # last row: ∅
+        pp = c.patch * c.patch
+        self.inp = nn.Conv2d(pp, ch[0], 3, padding=1)
+        block = lambda a, b: UNetBlock(a, b, c.emb_dim, c.dropout)  # noqa: E731
+        self.down = nn.ModuleList([block(ch[0], ch[0])])
+        self.downsample = nn.ModuleList()
+        for a, b in zip(ch, ch[1:], strict=False):
+            self.downsample.append(nn.Conv2d(a, b, 3, stride=2, padding=1))  # halves H, W
+            self.down.append(block(b, b))
+        self.mid1, self.attn = block(ch[-1], ch[-1]), SelfAttention(ch[-1])
+        self.mid2 = block(ch[-1], ch[-1])
+        self.up = nn.ModuleList([block(2 * ch[-1], ch[-1])])
+        self.upsample = nn.ModuleList()
+        for a, b in zip(ch[::-1], ch[::-1][1:], strict=False):
+            self.upsample.append(nn.Conv2d(a, b, 3, padding=1))
+            self.up.append(block(2 * b, b))
+        self.out_norm = nn.GroupNorm(8, ch[0])
+        self.out = nn.Conv2d(ch[0], pp, 3, padding=1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+        self.register_buffer("alpha_bar", alpha_bar_schedule(config))
+        self.sample_shape = (1, 28, 28)
+
+    @staticmethod
+    def to_model_space(x: torch.Tensor) -> torch.Tensor:
+        """Pixels in [0, 1] → [−1, 1]."""
+        return 2 * x - 1
+
+    def forward(self, x_t, t, y, a=None):
+        """x_t (B, 1, 28, 28), t (B,) ints, y (B,) labels with num_classes = ∅ → ε̂."""
+        e = F.silu(self.t_mlp(timestep_embedding(t, self.config.emb_dim)) + self.label_emb(y))
+        h = self.inp(F.pixel_unshuffle(x_t, self.config.patch))
+        skips = [self.down[0](h, e)]
+        h = skips[0]
+        for down, block in zip(self.downsample, self.down[1:], strict=True):
+            h = block(down(h), e)
+            skips.append(h)
+        h = self.mid2(self.attn(self.mid1(h, e)), e)
+        h = self.up[0](torch.cat([h, skips.pop()], 1), e)
+        for up, block in zip(self.upsample, self.up[1:], strict=True):
+            h = up(F.interpolate(h, scale_factor=2, mode="nearest"))
+            h = block(torch.cat([h, skips.pop()], 1), e)
+        return F.pixel_shuffle(self.out(F.silu(self.out_norm(h))), self.config.patch)
+
+
+def loss(model, x: torch.Tensor, y: torch.Tensor, generator=None, a=None):
     """E_{t, ε} ‖ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t, y, a)‖², labels dropped with
-    p_uncond; a (B,) the augmentations applied to x, or None."""
+    p_uncond; a (B,) the augmentations applied to x, or None. ``model`` is the MLP
+    (EpsilonNet) or the U-Net."""
     c, dev = model.config, x.device
-    x0 = x if c.points else to_model_space(x)
+    x0 = x if c.points else model.to_model_space(x)
     t = torch.randint(0, c.T, (x.size(0),), generator=generator, device=dev)
     eps = torch.randn(x0.shape, generator=generator, device=dev)
-    ab = model.alpha_bar[t][:, None]
+    ab = model.alpha_bar[t].view(-1, *[1] * (x0.dim() - 1))
     x_t = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
     drop = torch.rand(x.size(0), generator=generator, device=dev) < c.p_uncond
     y = torch.where(drop, torch.full_like(y, c.num_classes), y)
@@ -176,7 +296,7 @@ def timesteps(T: int, num_inference_steps: int) -> list[int]:
 
 @torch.no_grad()
 def sample(
-    model: EpsilonNet,
+    model,
     n: int,
     *,
     sampler: str = "ddim",
@@ -188,8 +308,8 @@ def sample(
     generator: torch.Generator | None = None,
     progress=None,
 ):
-    """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1] (n, 64) — or
-    (n, 2) points as they are when config.points —,
+    """Run the reverse process from x_T ~ N(0, I). Returns (x_0 in [0, 1], (n, 64) for
+    the MLP or (n, 1, 28, 28) for the U-Net — or points as they are when config.points —,
     frames: list of (t, x_t, x̂_0), the network's input at step t and its prediction of
     the clean image there, each in [0, 1]).
 
@@ -203,7 +323,8 @@ def sample(
     cond = y >= 0
     y[~cond] = c.num_classes
     null = torch.full_like(y, c.num_classes)
-    x = torch.randn(n, c.n_pixels, generator=generator, device=dev)  # x_T
+    x = torch.randn(n, *model.sample_shape, generator=generator, device=dev)  # x_T
+    per_sample = lambda v: v.view(-1, *[1] * (x.dim() - 1))  # noqa: E731  (n,) → broadcast
     ts = timesteps(c.T, num_inference_steps)
     keep = set(np.linspace(0, len(ts) - 1, min(n_frames, len(ts))).round().astype(int).tolist())
     if c.points:  # points are shown as they are
@@ -219,7 +340,7 @@ def sample(
         if guidance_scale != 1.0 and bool(cond.any()):
             e_both = model(torch.cat([x, x]), torch.cat([tt, tt]), torch.cat([y, null]))
             e_c, e_u = e_both.chunk(2)
-            eps = torch.where(cond[:, None], e_u + guidance_scale * (e_c - e_u), e_c)
+            eps = torch.where(per_sample(cond), e_u + guidance_scale * (e_c - e_u), e_c)
         else:
             eps = model(x, tt, y)
         x0_hat = ((x - (1 - ab).sqrt() * eps) / ab.sqrt()).clamp(-c.clip, c.clip)
@@ -242,18 +363,63 @@ def sample(
             x = ab_prev.sqrt() * x0_hat + (1 - ab_prev - sigma**2).clamp(min=0).sqrt() * eps
             x = x + sigma * noise
         if progress:
-            progress(i + 1, len(ts), frames[-1][2][0] if i in keep else None)
+            progress(i + 1, len(ts), frames[-1][2][0].reshape(-1) if i in keep else None)
     return (x if c.points else ((x + 1) / 2).clamp(0, 1)), frames
+
+
+@torch.no_grad()
+def sample_latent(model: EpsilonNet, autoencoder, latent_scale: float, n: int, **kwargs):
+    """Latent diffusion: run ``sample`` in the autoencoder's latent space, then decode.
+    Returns (images (n, 1, 28, 28) in [0, 1], frames with x_t and x̂_0 decoded too)."""
+    dev = model.alpha_bar.device
+
+    def decode(v):
+        return autoencoder.decode_mean(torch.as_tensor(v, device=dev) * latent_scale).cpu().numpy()
+
+    progress = kwargs.pop("progress", None)
+    if progress:  # the preview is a latent: show it decoded
+
+        def decoded(step, total, preview=None):
+            image = None if preview is None else decode(preview[None]).reshape(-1)
+            progress(step, total, image)
+
+        kwargs["progress"] = decoded
+    z, frames = sample(model, n, **kwargs)
+
+    images = autoencoder.decode_mean(z * latent_scale)
+    return images, [(t, decode(a), decode(b)) for t, a, b in frames]
 
 
 # ----------------------------------------------------------------------------- site API
 
+# which class rebuilds each shipped checkpoint (generators.sample's loader asks)
+CHECKPOINTS = {
+    "diffusion-digits": (EpsilonNet, DiffusionConfig),
+    "diffusion-digits28": (UNet, UNetConfig),
+    "diffusion-latent28": (EpsilonNet, DiffusionConfig),
+}
+
 PARAMS = [
+    Param(
+        "dataset",
+        "choice",
+        "digits28",
+        "28x28 handwritten digits (a U-Net) or the 8x8 digits (an MLP).",
+        choices=("digits28", "digits"),
+    ),
+    Param(
+        "space",
+        "choice",
+        "pixel",
+        "Denoise the pixels, or the VAE's 16-D latent and decode it (latent "
+        "diffusion; 28x28 digits only).",
+        choices=("pixel", "latent"),
+    ),
     Param("sampler", "choice", "ddim", "DDPM ancestral or DDIM.", choices=("ddpm", "ddim")),
     Param(
         "num_inference_steps",
         "int",
-        50,
+        LAB_STEPS_28,
         "Denoising steps (the model was trained with 1000).",
         1,
         1000,
@@ -267,7 +433,14 @@ PARAMS = [
         1.0,
         10.0,
     ),
-    Param("digit", "int", -1, "Which digit to draw, or −1 for any.", -1, 9),
+    Param(
+        "digit",
+        "int",
+        -1,
+        "Which digit to draw, or −1 for any (at 28x28: a random digit for each sample).",
+        -1,
+        9,
+    ),
     Param("n", "int", 16, "How many digits.", 1, 64),
     Param("n_frames", "int", 10, "Intermediate frames returned (x_t and x̂_0).", 1, 50),
 ]
@@ -278,22 +451,33 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
         p = {**p, "n_frames": p["num_inference_steps"]}
     if p["sampler"] == "ddpm" and p["eta"] != 0.0:
         raise ParameterError("eta", "eta applies to the ddim sampler only")
-    model, meta = load("diffusion-digits")
-    x, frames = sample(
-        model,
-        p["n"],
-        sampler=p["sampler"],
-        num_inference_steps=p["num_inference_steps"],
-        eta=p["eta"],
-        guidance_scale=p["guidance_scale"],
-        digit=p["digit"],
-        n_frames=p["n_frames"],
-        generator=generator,
-        progress=progress,
-    )
+    if p["space"] == "latent" and p["dataset"] != "digits28":
+        raise ParameterError("space", "latent diffusion runs on the 28x28 digits only")
+    kwargs = {k: p[k] for k in ("num_inference_steps", "eta", "guidance_scale", "digit")}
+    kwargs |= {"sampler": p["sampler"], "n_frames": p["n_frames"]}
+    if p["dataset"] == "digits28" and p["digit"] == -1:
+        # "any digit" at 28x28 is a random class per sample, drawn with guidance: the
+        # unconditional branch (10 % of training) draws far worse digits (evaluation.md)
+        kwargs["digit"] = torch.randint(0, 10, (p["n"],), generator=generator, device=dev)
+    if p["space"] == "latent":
+        model, meta = load("diffusion-latent28")
+        autoencoder, _ = load(meta["autoencoder"])
+        x, frames = sample_latent(
+            model,
+            autoencoder,
+            meta["latent_scale"],
+            p["n"],
+            generator=generator,
+            progress=progress,
+            **kwargs,
+        )
+    else:
+        model, meta = load(f"diffusion-{p['dataset']}")
+        x, frames = sample(model, p["n"], generator=generator, progress=progress, **kwargs)
+    side = 28 if p["dataset"] == "digits28" else 8
     return {
-        "images": x.reshape(-1, 8, 8).cpu().numpy(),
+        "images": x.reshape(-1, side, side).cpu().numpy(),
         "frame_steps": [f[0] for f in frames],
-        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, 8, 8),
-        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, 8, 8),
+        "frames": np.stack([f[1] for f in frames]).reshape(len(frames), -1, side, side),
+        "x0_previews": np.stack([f[2] for f in frames]).reshape(len(frames), -1, side, side),
     }

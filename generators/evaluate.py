@@ -33,10 +33,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from tqdm import tqdm
 
 from . import autoregressive as ar
-from . import data, diffusion, flow, gan, store, vae
+from . import data, diffusion, flow, gan, progress, store, vae
 
 # ----------------------------------------------------------------------------- classifier
 
@@ -51,6 +50,8 @@ class ClassifierConfig:
 
 class DigitClassifier(nn.Module):
     """A small CNN on 8x8 digits in [0, 1]; ``features`` is its hidden layer."""
+
+    side = 8  # pixels along each edge of a digit
 
     def __init__(self, config: ClassifierConfig):
         super().__init__()
@@ -68,8 +69,8 @@ class DigitClassifier(nn.Module):
         self.head = nn.Linear(config.hidden, config.num_classes)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        """x (B, 64) or (B, 8, 8) in [0, 1] → (B, hidden)."""
-        h = self.conv(x.reshape(-1, 1, 8, 8))
+        """x (B, side²) or (B, side, side) in [0, 1] → (B, hidden)."""
+        h = self.conv(x.reshape(-1, 1, self.side, self.side))
         return F.relu(self.fc(h.flatten(1)))
 
     def forward(self, x):
@@ -91,7 +92,7 @@ def train_classifier(seed: int = 0, steps: int = 3000, show: bool = True):
     model = DigitClassifier(ClassifierConfig())
     opt = torch.optim.Adam(model.parameters(), 1e-3, weight_decay=1e-4)
     best, best_state = -1.0, None
-    for i in tqdm(range(steps), desc="classifier", disable=not show, mininterval=2):
+    for i in progress.bar(range(steps), desc="classifier", disable=not show):
         model.train()
         ix = torch.randint(len(X), (128,), generator=g)
         loss = F.cross_entropy(model(_shift(X[ix], g)), y[ix])
@@ -615,23 +616,30 @@ def to_markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
+def plain(o):
+    """JSON-able copy: NumPy scalars as Python numbers."""
+    if isinstance(o, dict):
+        return {k: plain(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [plain(v) for v in o]
+    if isinstance(o, (np.floating, np.integer)):
+        return o.item()
+    return o
+
+
 def main(argv=None):
+    from . import evaluate28
+
     p = argparse.ArgumentParser(description="Evaluate the shipped checkpoints.")
     p.add_argument("--quick", action="store_true", help="fewer samples (for a smoke run)")
     a = p.parse_args(argv)
     r = evaluate(quick=a.quick)
-
-    def plain(o):
-        if isinstance(o, dict):
-            return {k: plain(v) for k, v in o.items()}
-        if isinstance(o, (list, tuple)):
-            return [plain(v) for v in o]
-        if isinstance(o, (np.floating, np.integer)):
-            return o.item()
-        return o
-
-    (store.CHECKPOINT_DIR / "evaluation.json").write_text(json.dumps(plain(r), indent=2) + "\n")
-    md = to_markdown(r)
+    path = store.CHECKPOINT_DIR / "evaluation.json"
+    old = json.loads(path.read_text()) if path.exists() else {}
+    if "digits28" in old:  # python -m generators.evaluate28 writes that section
+        r["digits28"] = old["digits28"]
+    path.write_text(json.dumps(plain(r), indent=2) + "\n")
+    md = to_markdown(r) + evaluate28.section_markdown(r)
     (store.CHECKPOINT_DIR / "evaluation.md").write_text(md + "\n")
     print(md)
 

@@ -111,6 +111,65 @@ class GAN(nn.Module):
         return self.D(x.repeat_interleave(self.config.pac, 0))
 
 
+# ----------------------------------------------------------------------------- DCGAN, 28x28
+
+
+@dataclass
+class DCGANConfig:
+    latent_dim: int = 64  # size of the noise z ~ N(0, I)
+    channels: int = 64  # G's last and D's first feature maps; the other layer has twice
+    r1_gamma: float = 10.0  # weight γ of the R1 penalty on real digits
+    lr: float = 2e-4  # Adam learning rate of both networks, decayed linearly to 0
+    batch_size: int = 64  # samples per step
+    pac: int = 1  # no packing: kept so the shared losses read one config
+    drs_percentile: float = 0.0  # no rejection sampling for digits
+
+
+class DCGAN(nn.Module):
+    """Radford et al. 2016 at 28x28: G projects z to a 7x7 map and doubles it twice with
+    strided transposed convolutions (batch norm + ReLU, sigmoid out); D halves the image
+    twice with strided convolutions (leaky ReLU) to one logit. D has no batch norm: the
+    R1 penalty regularises it instead (Mescheder et al. 2018), and batch statistics in D
+    would let it compare samples within a batch."""
+
+    def __init__(self, config: DCGANConfig):
+        super().__init__()
+        self.config = config
+        c = config.channels
+        self.generator = nn.Sequential(
+            nn.Linear(config.latent_dim, 2 * c * 7 * 7),
+            nn.Unflatten(1, (2 * c, 7, 7)),
+            nn.BatchNorm2d(2 * c),
+            nn.ReLU(),
+            nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1),  # (B, c, 14, 14)
+            nn.BatchNorm2d(c),
+            nn.ReLU(),
+            nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),  # (B, 1, 28, 28)
+        )
+        self.discriminator = nn.Sequential(
+            nn.Conv2d(1, c, 4, stride=2, padding=1),  # (B, c, 14, 14)
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(c, 2 * c, 4, stride=2, padding=1),  # (B, 2c, 7, 7)
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            nn.Linear(2 * c * 7 * 7, 1),
+        )
+        self.register_buffer("drs_d_max", torch.zeros(()))  # marks the device, as in GAN
+
+    def latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        at = generator.device if generator is not None else self.drs_d_max.device
+        z = torch.randn(n, self.config.latent_dim, generator=generator, device=at)
+        return z.to(self.drs_d_max.device)
+
+    def G(self, z: torch.Tensor) -> torch.Tensor:
+        """z (B, latent_dim) → images (B, 1, 28, 28) in [0, 1]."""
+        return torch.sigmoid(self.generator(z))
+
+    def D(self, x: torch.Tensor) -> torch.Tensor:
+        """images (B, 1, 28, 28) → logits (B,)."""
+        return self.discriminator(x)[:, 0]
+
+
 LOSSES = ("non_saturating", "minimax", "hinge")
 
 
@@ -129,7 +188,7 @@ def discriminator_loss(
         value = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
     if g > 0:  # R1: penalise D's gradient on real data
         (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
-        value = value + 0.5 * g * grad.pow(2).sum(1).mean() * model.config.pac
+        value = value + 0.5 * g * grad.pow(2).flatten(1).sum(1).mean() * model.config.pac
     return value
 
 
@@ -248,13 +307,15 @@ def mode_metrics(x: np.ndarray, modes: np.ndarray, sd: float) -> dict:
 
 # ----------------------------------------------------------------------------- site API
 
+CHECKPOINTS = {"gan-digits28": (DCGAN, DCGANConfig)}  # the other checkpoints are GANs
+
 PARAMS = [
     Param(
         "dataset",
         "choice",
         "ring",
-        "Ring of 8 Gaussians, 5x5 grid of 25, or digits.",
-        choices=("ring", "grid", "digits"),
+        "Ring of 8 Gaussians, 5x5 grid of 25, 28x28 digits (DCGAN) or 8x8 digits.",
+        choices=("ring", "grid", "digits28", "digits"),
     ),
     Param("n", "int", 2500, "How many samples (at most 64 for digits).", 1, 2500),
     Param("rejection", "bool", True, "Discriminator rejection sampling (toys only)."),
@@ -263,12 +324,14 @@ PARAMS = [
 
 @torch.no_grad()
 def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
-    if p["dataset"] == "digits" and p["n"] > 64:
+    if p["dataset"] in ("digits", "digits28") and p["n"] > 64:
         raise ParameterError("n", f"n must be between 1 and 64 for digits (got {p['n']})")
     model, meta = load(f"gan-{p['dataset']}")
     x = sample(model, p["n"], generator, rejection=p["rejection"])
     if progress:
         progress(1, 1)
+    if p["dataset"] == "digits28":
+        return {"images": x.reshape(-1, 28, 28).cpu().numpy()}
     if p["dataset"] == "digits":
         return {"images": x.reshape(-1, 8, 8).clamp(0, 1).cpu().numpy()}
     from .data import GRID_SD, RING_SD, grid_modes, ring_modes

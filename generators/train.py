@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import time
 from dataclasses import replace
 
 import torch
-from tqdm import tqdm
 
 from . import autoregressive as ar
-from . import data, diffusion, flow, gan, store, vae
+from . import data, diffusion, flow, gan, progress, store, vae
 
 # checkpoint name → (family, dataset, config, training hyper-parameters)
 TARGETS = {
@@ -112,7 +112,69 @@ TARGETS = {
         diffusion.DiffusionConfig(hidden=512, n_blocks=3, augment=0.8, p_uncond=0.3),
         dict(steps=18000, batch_size=128, lr=1e-3),
     ),
+    # 28x28 digits and names: the showcase models (see _train_28)
+    "gan-digits28": (
+        "gan",
+        "digits28",
+        gan.DCGANConfig(latent_dim=64, channels=64, r1_gamma=10.0, lr=2e-4, batch_size=64),
+        dict(steps=6000),
+    ),
+    "flow-digits28": (
+        "flow",
+        "digits28",
+        flow.MultiScaleFlowConfig(hidden=64, n_scales=2, n_couplings=3, n_final=4),
+        dict(steps=4000, batch_size=64, lr=1e-3, val_every=500, weight_decay=1e-4),
+    ),
+    "autoregressive-digits28": (
+        "autoregressive",
+        "digits28",
+        ar.GPTConfig(vocab_size=257, block_size=784, n_layer=3, n_head=4, n_embd=64),
+        dict(steps=3000, batch_size=16, lr=2e-3, val_every=500),
+    ),
+    "autoregressive-names": (
+        "autoregressive",
+        "names",
+        ar.GPTConfig(
+            vocab_size=27,
+            block_size=14,  # the start token + the longest name, 13 letters
+            n_layer=4,
+            n_head=4,
+            n_embd=128,
+            dropout=0.1,
+            chars=ar.NAME_END + "abcdefghijklmnopqrstuvwxyz",
+        ),
+        dict(steps=12000, batch_size=128, lr=2e-3, val_every=500, weight_decay=0.01),
+    ),
+    # 28x28 digits (MNIST, 4,000 training digits): the showcase models
+    "diffusion-digits28": (
+        "diffusion",
+        "digits28",
+        diffusion.UNetConfig(channels=(32, 64), patch=2, dropout=0.1, p_uncond=0.1),
+        dict(steps=12000, batch_size=128, lr=2e-3, ema=0.999),
+    ),
+    "vae-digits28": (
+        "vae",
+        "digits28",
+        vae.ConvVAEConfig(latent_dim=2),
+        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500, kl_warmup=0.3),
+    ),
+    "vae-digits28-z16": (
+        "vae",
+        "digits28",
+        vae.ConvVAEConfig(latent_dim=16),
+        dict(steps=6000, batch_size=128, lr=1e-3, val_every=500, kl_warmup=0.1),
+    ),
+    # diffusion on the 16-D latents of vae-digits28-z16, decoded by it (needs that first)
+    "diffusion-latent28": (
+        "diffusion",
+        "latent28",
+        diffusion.DiffusionConfig(
+            n_pixels=16, hidden=256, n_blocks=3, emb_dim=64, points=True, clip=5.0
+        ),
+        dict(steps=8000, batch_size=256, lr=1e-3, ema=0.999),
+    ),
 }
+LATENT_VAE = "vae-digits28-z16"  # the autoencoder whose latents diffusion-latent28 learns
 
 
 def _lr_lambda(steps: int):
@@ -141,11 +203,17 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
     weights of the best validation score (early stopping). Returns the loss history."""
     opt, sched = adamw(model, hp, steps)
     history, best, best_state = [], float("inf"), None
-    bar = tqdm(range(steps), desc=desc, disable=not show, mininterval=2)
+    # an exponential moving average of the weights, the network diffusion samples with
+    # (Ho et al. 2020): it smooths the last steps' noise out of the weights
+    ema = [p.detach().clone() for p in model.parameters()] if hp.get("ema") else None
+    bar = progress.bar(range(steps), desc=desc, disable=not show)
     for i in bar:
         model.train()
         loss = loss_fn(i)
         update(model, opt, sched, loss)
+        if ema:
+            with torch.no_grad():
+                torch._foreach_lerp_(ema, list(model.parameters()), 1 - hp["ema"])
         history.append(float(loss.detach()))
         if i % 50 == 0:
             bar.set_postfix(loss=f"{history[-1]:.4f}")
@@ -158,6 +226,10 @@ def _fit(model, loss_fn, steps, hp, seed, desc, val_fn=None, val_every=0, show=T
             bar.write(f"step {i + 1}: validation {v:.4f} (best {best:.4f})")
     if best_state is not None:
         model.load_state_dict(best_state)
+    if ema:
+        with torch.no_grad():
+            for p, e in zip(model.parameters(), ema, strict=True):
+                p.copy_(e)
     model.eval()
     return history
 
@@ -198,6 +270,9 @@ def train(
     dev = store.device()
     extra: dict = {}
     val_every = hp.get("val_every", 0)
+    if name in SHOWCASE_28:
+        model, history = _train_28(name, config, hp, steps, g, dev, show)
+        return model, history, extra
     if family == "autoregressive":
         if dataset == "text":
             corpus = text if text is not None else data.text_corpus()
@@ -228,8 +303,12 @@ def train(
             val_fn = lambda: float(-ar.digits_log_likelihood(model, Xv).mean())  # noqa: E731
         history = _fit(model, loss_fn, steps, hp, seed, name, val_fn, val_every, show)
     elif family == "vae":
-        X, Xv = data.digits_tensor("train")[0].to(dev), data.digits_tensor("val")[0].to(dev)
-        model = vae.VAE(config).to(dev)
+        if dataset == "digits28":
+            X, Xv = (data.digits28_tensor(s)[0].to(dev) for s in ("train", "val"))
+            model = vae.ConvVAE(config).to(dev)
+        else:
+            X, Xv = (data.digits_tensor(s)[0].to(dev) for s in ("train", "val"))
+            model = vae.VAE(config).to(dev)
         batch = batches(X, hp["batch_size"], g)
         vg = torch.Generator(device=dev)
         val_fn = lambda: float(-vae.elbo(model, Xv, vg.manual_seed(0))[0].mean())  # noqa: E731
@@ -270,6 +349,19 @@ def train(
             val_every,
             show,
         )
+    elif family == "diffusion" and dataset == "digits28":
+        X, Y = (t.to(dev) for t in data.digits28_tensor("train"))
+        model = diffusion.UNet(config).to(dev)
+        gd = torch.Generator(device=dev).manual_seed(seed)
+        batch = lambda: torch.randint(len(X), (hp["batch_size"],), generator=g)  # noqa: E731
+
+        def loss_fn(i):
+            ix = batch()
+            return diffusion.loss(model, X[ix], Y[ix], gd)
+
+        history = _fit(model, loss_fn, steps, hp, seed, name, None, 0, show)
+    elif family == "diffusion" and dataset == "latent28":
+        model, history, extra = _train_latent_diffusion(config, hp, steps, g, seed, dev, name, show)
     elif family == "diffusion":
         X, Y = (t.to(dev) for t in data.digits_tensor("train"))
         model = diffusion.EpsilonNet(config).to(dev)
@@ -290,10 +382,109 @@ def train(
     return model, history, extra
 
 
+def _train_28(name: str, config, hp: dict, steps: int, g: torch.Generator, dev, show: bool):
+    """The 28x28 digit models and the names Transformer. Likelihood models keep the
+    weights of their best validation score (early stopping); the GAN keeps its last.
+    Validation uses fixed slices and fixed dequantization noise, so scores compare."""
+    val_every = hp.get("val_every", 0)
+    gd = torch.Generator(device=dev).manual_seed(int(torch.randint(2**31, (1,), generator=g)))
+    if name == "gan-digits28":
+        return _train_gan(config, "digits28", steps, g, dev, name, show)
+    if name == "autoregressive-names":
+        split = data.names_split()
+        inp, tgt = ar.names_tokens(split["train"], config.chars, config.block_size)
+        inp, tgt = inp.to(dev), tgt.to(dev)
+        tune = ar_names_heldout()["tune"]
+        model = ar.GPT(config).to(dev)
+
+        def loss_fn(i):
+            ix = torch.randint(len(inp), (hp["batch_size"],), generator=g).to(dev)
+            return ar.loss(model, inp[ix], tgt[ix])
+
+        val_fn = lambda: ar.names_nll(model, tune)  # noqa: E731
+    else:
+        X = data.digits28_tensor("train")[0].to(dev)
+        Xv = data.digits28_tensor("val")[0][:VAL28].to(dev)
+        batch = batches(X, hp["batch_size"], g)
+        if name == "flow-digits28":
+            model = flow.MultiScaleFlow(config).to(dev)
+            yv = data.dequantize28(Xv, torch.Generator(device=dev).manual_seed(0))
+
+            def loss_fn(i):
+                return -model.log_prob(data.dequantize28(batch().to(dev), gd)).mean()
+
+            val_fn = lambda: float(flow.bits_per_dim(model.log_prob(yv)).mean())  # noqa: E731
+        else:  # autoregressive-digits28: 784 pixel tokens, exact likelihood
+            model = ar.GPT(config).to(dev)
+            xv = ar.pixels_tokens(Xv)
+
+            def loss_fn(i):
+                return ar.loss(model, *ar.pixels_inputs(ar.pixels_tokens(batch().to(dev))))
+
+            val_fn = lambda: ar.pixels_bits_per_dim(model, xv)  # noqa: E731
+    return model, _fit(model, loss_fn, steps, hp, 0, name, val_fn, val_every, show)
+
+
+SHOWCASE_28 = ("gan-digits28", "flow-digits28", "autoregressive-digits28", "autoregressive-names")
+VAL28 = 200  # validation digits scored during training (of 500), to keep it cheap
+
+
+def ar_names_heldout() -> dict[str, list[str]]:
+    """The held-out names split in two halves: "tune" chooses the Transformer's best
+    weights and the n-grams' add-k; "test" reports them both."""
+    val = data.names_split()["val"]
+    half = len(val) // 2
+    return {"tune": val[:half], "test": val[half:]}
+
+
+def latent_codes(autoencoder, X: torch.Tensor, batch: int = 500):
+    """μ and σ of q(z|x) for every digit of X (N, 1, 28, 28)."""
+    with torch.no_grad():
+        mu, logvar = zip(*(autoencoder.encode(b) for b in X.split(batch)), strict=True)
+    return torch.cat(mu), torch.cat(logvar).mul(0.5).exp()
+
+
+def _train_latent_diffusion(config, hp, steps, g, seed, dev, name, show):
+    """Diffusion on the VAE's latents (Rombach et al. 2022, in miniature): each batch
+    draws z ~ q(z|x) for training digits, divided by one scale so that z has unit
+    variance (Stable Diffusion's 0.18215 is the same idea)."""
+    autoencoder, _ = store.load(LATENT_VAE, vae.ConvVAE, vae.ConvVAEConfig, dev=dev)
+    X, Y = (t.to(dev) for t in data.digits28_tensor("train"))
+    mu, sigma = latent_codes(autoencoder, X)
+    scale = float(mu.std())
+    model = diffusion.EpsilonNet(config).to(dev)
+    gd = torch.Generator(device=dev).manual_seed(seed)
+
+    def loss_fn(i):
+        ix = torch.randint(len(X), (hp["batch_size"],), generator=g).to(dev)
+        eps = torch.randn(mu[ix].shape, generator=gd, device=dev)
+        return diffusion.loss(model, (mu[ix] + sigma[ix] * eps) / scale, Y[ix], gd)
+
+    history = _fit(model, loss_fn, steps, hp, seed, name, None, 0, show)
+    return model, history, {"autoencoder": LATENT_VAE, "latent_scale": scale}
+
+
+@torch.no_grad()
+def latent_test_loss(model, n: int = 256, autoencoder=None, scale: float | None = None) -> float:
+    """The denoising loss of the latent diffusion on μ(x) / scale of n test digits, with
+    one fixed draw of t and ε."""
+    dev = next(model.parameters()).device
+    if autoencoder is None:
+        autoencoder, _ = store.load(LATENT_VAE, vae.ConvVAE, vae.ConvVAEConfig, dev=dev)
+    if scale is None:
+        scale = store.read_meta("diffusion-latent28")["latent_scale"]
+    X, Y = (t[:n].to(dev) for t in data.digits28_tensor("test"))
+    mu, _ = latent_codes(autoencoder, X)
+    return float(diffusion.loss(model, mu / scale, Y, torch.Generator(device=dev).manual_seed(0)))
+
+
 def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     """Alternate one D step and one G step; Adam(β1 = 0.5), lr decayed linearly to 0."""
-    model = gan.GAN(config).to(dev)
-    if dataset == "digits":
+    model = (gan.DCGAN if dataset == "digits28" else gan.GAN)(config).to(dev)
+    if dataset == "digits28":
+        X = data.digits28_tensor("train")[0].to(dev)
+        real_batch = lambda: X[torch.randint(len(X), (config.batch_size,), generator=g).to(dev)]  # noqa: E731
+    elif dataset == "digits":
         X = (data.digits_tensor("train")[0].float() / 16).to(dev)
         real_batch = lambda: X[torch.randint(len(X), (config.batch_size,), generator=g)]  # noqa: E731
     else:
@@ -304,7 +495,7 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
     decay = lambda i: 1 - i / steps  # noqa: E731
     sched = [torch.optim.lr_scheduler.LambdaLR(o, decay) for o in (opt_d, opt_g)]
     history = []
-    bar = tqdm(range(steps), desc=name, disable=not show, mininterval=2)
+    bar = progress.bar(range(steps), desc=name, disable=not show)
     for i in bar:
         model.train()
         loss_d, loss_g = gan.train_step(model, opt_d, opt_g, real_batch, g)
@@ -314,7 +505,9 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
         if i % 50 == 0:
             bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}")
     model.eval()
-    if config.drs_d_steps > 0:  # a fresh generator: fitting the critic is independent of training
+    if (
+        getattr(config, "drs_d_steps", 0) > 0
+    ):  # a fresh generator: fitting the critic is independent of training
         g_drs = torch.Generator().manual_seed(12345)
         if dataset != "digits":
             draw = data.TOY_SAMPLERS[dataset]
@@ -331,12 +524,30 @@ def _train_gan(config: gan.GANConfig, dataset, steps, g, dev, name, show):
 
 
 @torch.no_grad()
-def slice_metrics(name: str, model, text: str | None = None) -> dict:
+def slice_metrics(name: str, model, text: str | None = None, scale: float | None = None) -> dict:
     """Cheap deterministic measurements on a small slice of held-out data, recorded in
     the checkpoint JSON; the tests recompute them to show the checkpoint reproduces."""
     dev = next(model.parameters()).device
     g = lambda: torch.Generator(device=dev).manual_seed(0)  # noqa: E731
+    if name.startswith("vae-digits28"):
+        X28 = data.digits28_tensor("test")[0][:64].to(dev)
+        return {"test64_neg_elbo": float(-vae.elbo(model, X28, g())[0].mean())}
+    if name == "diffusion-digits28":
+        Xd, Yd = (t[:256].to(dev) for t in data.digits28_tensor("test"))
+        return {"test256_loss": float(diffusion.loss(model, Xd, Yd, g()))}
+    if name == "diffusion-latent28":
+        return {"test256_loss": latent_test_loss(model, 256, scale=scale)}
     X = data.digits_tensor("test")[0][:64].to(dev)
+    X28 = data.digits28_tensor("test")[0][:16].to(dev)
+    if name == "autoregressive-digits28":
+        return {"test16_bpd": ar.pixels_bits_per_dim(model, ar.pixels_tokens(X28))}
+    if name == "flow-digits28":
+        y = data.dequantize28(X28, g())
+        return {"test16_bpd": float(flow.bits_per_dim(model.log_prob(y)).mean())}
+    if name == "gan-digits28":
+        return {"mean_pixel_256": float(gan.sample(model, 256, g()).mean())}
+    if name == "autoregressive-names":
+        return {"test500_nats_per_char": ar.names_nll(model, ar_names_heldout()["test"][:500])}
     if name == "autoregressive-digits":
         return {"test64_nll": float(-ar.digits_log_likelihood(model, X).mean())}
     if name == "autoregressive-text":
@@ -383,11 +594,23 @@ def main(argv=None):
         action="store_true",
         help="write only <name>-seed<S>.json (a report over training seeds), no weights",
     )
+    p.add_argument(
+        "--device", choices=["cpu", "cuda"], default=None, help="default: CUDA when present"
+    )
     a = p.parse_args(argv)
     from pathlib import Path
 
+    if a.device:  # store.device() reads it, as sampling does
+        os.environ["GENERATORS_DEVICE"] = a.device
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+
     out = Path(a.out) if a.out else None
     if a.family == "classifier":
+        if a.dataset == "digits28":
+            from .evaluate28 import train_classifier_checkpoint as train28
+
+            train28(seed=a.seed, directory=out, steps=a.steps or 3000)
+            return
         from .evaluate import train_classifier_checkpoint
 
         train_classifier_checkpoint(seed=a.seed, directory=out)
@@ -404,6 +627,8 @@ def main(argv=None):
     command = f"python -m generators.train {a.family} --dataset {dataset} --seed {a.seed}"
     if a.steps:
         command += f" --steps {a.steps}"
+    if a.device:
+        command += f" --device {a.device}"
     losses = [h if isinstance(h, float) else h[0] for h in history]
     every = max(1, len(losses) // 50)
     meta = {
@@ -431,7 +656,10 @@ def main(argv=None):
             "chars": len(corpus),
             "sha256": hashlib.sha256(corpus.encode()).hexdigest(),
         }
-    meta["slice_metrics"] = slice_metrics(name, model)
+    # measured on the CPU whatever the training device, so that the tests (on the CPU)
+    # draw the same t and ε from the same generator and can reproduce them
+    on_cpu = copy.deepcopy(model).cpu()
+    meta["slice_metrics"] = slice_metrics(name, on_cpu, scale=extra.get("latent_scale"))
     if a.metrics_only:
         import json
         from dataclasses import asdict

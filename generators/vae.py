@@ -21,7 +21,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .data import digits_tensor
+from .data import digits28_tensor, digits_tensor
 from .params import Param, ParameterError
 
 
@@ -69,6 +69,96 @@ class VAE(nn.Module):
         levels = torch.arange(self.config.levels, device=z.device, dtype=probs.dtype)
         return (probs * levels).sum(-1) / (self.config.levels - 1)
 
+    def log_px_given_z(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        return log_px_given_z(self, x, z)
+
+
+# ----------------------------------------------------------------------------- 28x28 conv VAE
+
+
+@dataclass
+class ConvVAEConfig:
+    """A convolutional VAE for 28x28 digits: two strided convolutions down to 7x7, two
+    transposed ones back up, as in most VAE papers' MNIST models."""
+
+    latent_dim: int = 16  # 16 for the comparison model, 2 for the drawable latent plane
+    channels: tuple = (32, 64)  # channels at 14 and 7 pixels
+    hidden: int = 128  # the fully connected layer between the 7x7 map and z
+    dropout: float = 0.0
+
+
+def discretized_logistic_log_prob(x: torch.Tensor, mean: torch.Tensor, log_scale: torch.Tensor):
+    """log P(k) of each pixel level k = 255·x under a logistic(mean, e^log_scale) on
+    [−1, 1] whose mass is binned into the 256 levels (Salimans et al. 2017, PixelCNN++):
+    P(k) = σ((x⁺ − μ)/s) − σ((x⁻ − μ)/s) with x± the bin edges, and the two end bins
+    take all the mass beyond them (so the many 0 pixels of a digit are cheap)."""
+    xc = 2 * torch.round(x * 255) / 255 - 1  # the bin centre in [−1, 1]
+    inv_s = torch.exp(-log_scale)
+    plus, minus = inv_s * (xc - mean + 1 / 255), inv_s * (xc - mean - 1 / 255)
+    log_cdf_plus = plus - F.softplus(plus)  # log σ(plus)
+    log_one_minus_cdf_minus = -F.softplus(minus)  # log (1 − σ(minus))
+    mid = inv_s * (xc - mean)
+    # log(σ(plus) − σ(minus)); where that difference underflows, the density at the
+    # centre times the bin width 2/255 is as good
+    diff = torch.sigmoid(plus) - torch.sigmoid(minus)
+    log_pdf_mid = mid - log_scale - 2 * F.softplus(mid) + math.log(2 / 255)
+    log_mid = torch.where(diff > 1e-5, torch.log(diff.clamp(min=1e-12)), log_pdf_mid)
+    return torch.where(
+        xc < -0.999, log_cdf_plus, torch.where(xc > 0.999, log_one_minus_cdf_minus, log_mid)
+    )
+
+
+class ConvVAE(nn.Module):
+    """q(z|x) = N(μ(x), diag σ²(x)) from a CNN; p(x|z) a discretized logistic per
+    pixel whose mean and scale a transposed CNN draws, so the ELBO bounds the exact
+    log-likelihood of the 256 pixel levels (bits per dimension, like every family)."""
+
+    def __init__(self, config: ConvVAEConfig):
+        super().__init__()
+        self.config = c = config
+        c1, c2 = c.channels
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, c1, 4, 2, 1),  # 28 → 14
+            nn.SiLU(),
+            nn.Conv2d(c1, c2, 4, 2, 1),  # 14 → 7
+            nn.SiLU(),
+            nn.Flatten(),
+            nn.Linear(c2 * 49, c.hidden),
+            nn.SiLU(),
+            nn.Dropout(c.dropout),
+            nn.Linear(c.hidden, 2 * c.latent_dim),  # μ, log σ²
+        )
+        self.decoder = nn.Sequential(
+            nn.Linear(c.latent_dim, c.hidden),
+            nn.SiLU(),
+            nn.Dropout(c.dropout),
+            nn.Linear(c.hidden, c2 * 49),
+            nn.SiLU(),
+            nn.Unflatten(1, (c2, 7, 7)),
+            nn.ConvTranspose2d(c2, c1, 4, 2, 1),  # 7 → 14
+            nn.SiLU(),
+            nn.ConvTranspose2d(c1, 2, 4, 2, 1),  # 14 → 28: mean and log-scale
+        )
+
+    def encode(self, x: torch.Tensor):
+        """x (B, 1, 28, 28) in [0, 1] → μ, log σ² each (B, L)."""
+        return self.encoder(2 * x.reshape(-1, 1, 28, 28) - 1).chunk(2, dim=-1)
+
+    def decode_params(self, z: torch.Tensor):
+        """z (B, L) → mean, log-scale of p(x|z), each (B, 1, 28, 28), on [−1, 1]."""
+        mean, log_scale = self.decoder(z).chunk(2, dim=1)
+        return mean, log_scale.clamp(min=-7.0)
+
+    def decode_mean(self, z: torch.Tensor) -> torch.Tensor:
+        """z (B, L) → the image we show, (B, 1, 28, 28) in [0, 1]: the logistic's mean."""
+        return ((self.decode_params(z)[0] + 1) / 2).clamp(0, 1)
+
+    def log_px_given_z(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """(B,) log p(x|z) in nats, summed over the 784 pixels."""
+        mean, log_scale = self.decode_params(z)
+        lp = discretized_logistic_log_prob(x.reshape(-1, 1, 28, 28), mean, log_scale)
+        return lp.flatten(1).sum(1)
+
 
 def log_px_given_z(model: VAE, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     """(B,) log p(x|z), summed over the 64 pixels."""
@@ -76,12 +166,12 @@ def log_px_given_z(model: VAE, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor
     return logp.gather(-1, x[..., None]).squeeze(-1).sum(1)
 
 
-def elbo(model: VAE, x: torch.Tensor, generator: torch.Generator | None = None):
+def elbo(model: VAE | ConvVAE, x: torch.Tensor, generator: torch.Generator | None = None):
     """(elbo, reconstruction, kl), each (B,) in nats: ELBO = E_q log p(x|z) − KL(q ‖ p)."""
     mu, logvar = model.encode(x)
     eps = torch.randn(mu.shape, generator=generator, device=mu.device)
     z = mu + torch.exp(0.5 * logvar) * eps  # reparameterization
-    reconstruction = log_px_given_z(model, x, z)
+    reconstruction = model.log_px_given_z(x, z)
     kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1)  # closed form, Gaussian ‖ N(0, I)
     return reconstruction - kl, reconstruction, kl
 
@@ -100,7 +190,7 @@ def loss_terms(model: VAE, x: torch.Tensor, beta: float = 1.0):
 
 
 @torch.no_grad()
-def iwae_bound(model: VAE, x: torch.Tensor, k: int = 256, generator=None) -> torch.Tensor:
+def iwae_bound(model: VAE | ConvVAE, x: torch.Tensor, k: int = 256, generator=None) -> torch.Tensor:
     """(B,) importance-weighted bound log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x)."""
     mu, logvar = model.encode(x)
     std = torch.exp(0.5 * logvar)
@@ -110,14 +200,29 @@ def iwae_bound(model: VAE, x: torch.Tensor, k: int = 256, generator=None) -> tor
         z = mu[i] + std[i] * eps  # (K, L)
         log_q = (-0.5 * eps.pow(2) - torch.log(std[i]) - 0.5 * math.log(2 * math.pi)).sum(1)
         log_p_z = (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).sum(1)
-        log_px = log_px_given_z(model, x[i].expand(k, -1), z)
+        log_px = model.log_px_given_z(x[i].expand(k, *x.shape[1:]), z)
         out.append(torch.logsumexp(log_px + log_p_z - log_q, 0) - math.log(k))
     return torch.stack(out)
 
 
 # ----------------------------------------------------------------------------- site API
 
+# which class rebuilds each shipped checkpoint (generators.sample's loader asks)
+CHECKPOINTS = {
+    "vae-digits": (VAE, VAEConfig),
+    "vae-digits-z16": (VAE, VAEConfig),
+    "vae-digits28": (ConvVAE, ConvVAEConfig),
+    "vae-digits28-z16": (ConvVAE, ConvVAEConfig),
+}
+
 PARAMS = [
+    Param(
+        "dataset",
+        "choice",
+        "digits28",
+        "28x28 handwritten digits (a convolutional VAE) or the 8x8 digits (an MLP).",
+        choices=("digits28", "digits"),
+    ),
     Param(
         "mode",
         "choice",
@@ -150,21 +255,35 @@ PARAMS = [
 ]
 
 
+def checkpoint_name(dataset: str, latent_dim: int) -> str:
+    return f"vae-{dataset}" + ("-z16" if latent_dim == 16 else "")
+
+
 def _images(x: torch.Tensor):
-    return x.reshape(-1, 8, 8).clamp(0, 1).cpu().numpy()
+    """(B, …) in [0, 1] → (B, side, side) NumPy: 8x8 or 28x28 digits."""
+    side = 28 if x[0].numel() == 784 else 8
+    return x.reshape(-1, side, side).clamp(0, 1).cpu().numpy()
+
+
+def _test_digits(dataset: str, dev):
+    """The test digits as the model reads them, their labels, and as images in [0, 1]."""
+    if dataset == "digits28":
+        X, y = digits28_tensor("test")
+        return X.to(dev), y, X.to(dev)
+    X, y = digits_tensor("test")
+    return X.to(dev), y, X.to(dev).float() / 16
 
 
 @torch.no_grad()
 def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=None) -> dict:
-    name = "vae-digits" if p["latent_dim"] == 2 else "vae-digits-z16"
-    model, meta = load(name)
+    model, meta = load(checkpoint_name(p["dataset"], p["latent_dim"]))
     L = model.config.latent_dim
+    X, y, pixels = _test_digits(p["dataset"], dev)
     out: dict = {"latent_dim": L}
     if L == 2:
         z = torch.tensor([[p["z1"], p["z2"]]], device=dev)
         out["image_at_z"] = _images(model.decode_mean(z))[0]
-        X, y = digits_tensor("test")
-        out["test_latents"] = model.encode(X.to(dev))[0].cpu().numpy()  # (447, 2) μ for a scatter
+        out["test_latents"] = model.encode(X)[0].cpu().numpy()  # μ of each test digit
         out["test_labels"] = y.numpy()
     if p["mode"] == "sample":
         z = torch.randn(p["n"], L, generator=generator, device=dev)
@@ -179,18 +298,15 @@ def demo(load, p: dict, generator: torch.Generator, dev: torch.device, progress=
         out["images"] = _images(model.decode_mean(z))
         out["grid_extent"] = [-3.0, 3.0, -3.0, 3.0]
     elif p["mode"] == "interpolate":
-        X, y = digits_tensor("test")
-        xa = X[(y == p["digit_a"]).nonzero()[0]].to(dev)
-        xb = X[(y == p["digit_b"]).nonzero()[0]].to(dev)
-        za, zb = model.encode(xa)[0], model.encode(xb)[0]
+        a, b = (int((y == p[k]).nonzero()[0]) for k in ("digit_a", "digit_b"))
+        za, zb = model.encode(X[[a]])[0], model.encode(X[[b]])[0]
         w = torch.linspace(0, 1, p["steps"], device=dev)[:, None]
         out["images"] = _images(model.decode_mean((1 - w) * za + w * zb))
-        out["endpoints"] = _images(torch.cat([xa, xb]).float() / 16)
+        out["endpoints"] = _images(pixels[[a, b]])
     else:  # reconstruct
-        X, _ = digits_tensor("test")
-        x = X[: p["n"]].to(dev)
+        x = X[: p["n"]]
         mu, _ = model.encode(x)
-        out["originals"] = _images(x.float() / 16)
+        out["originals"] = _images(pixels[: p["n"]])
         out["images"] = _images(model.decode_mean(mu))
         e, rec, kl = elbo(model, x, generator)
         out["elbo"], out["kl"] = e.cpu().numpy(), kl.cpu().numpy()

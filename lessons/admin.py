@@ -1,5 +1,5 @@
 """Staff administration of paths, lessons, resources, figures, progress, podcast
-episodes, flashcards and quizzes."""
+episodes, flashcards, quizzes and glossaries."""
 
 from pathlib import Path
 
@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .cache import content_changed
 from .models import (
+    CardRequeue,
     CardState,
     Episode,
     Flashcard,
+    FsrsParameters,
+    GlossaryTerm,
     LearningPath,
     Lesson,
     LessonCompletion,
@@ -34,6 +37,7 @@ from .podcast.files import MAX_AUDIO_BYTES, audio_check
 from .podcast.formats import clock
 from .podcast.render import RenderError
 from .podcast.script import ScriptError, script_parse
+from .quizzes.demo import DemoInvalid, demo_check
 
 
 class LessonInline(admin.TabularInline):
@@ -296,9 +300,18 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 @admin.register(Flashcard)
 class FlashcardAdmin(admin.ModelAdmin):
-    list_display = ["key", "path", "lesson", "position"]
-    list_filter = ["path"]
+    list_display = ["key", "path", "lesson", "position", "question"]
+    list_filter = ["path", ("question", admin.EmptyFieldListFilter)]
     search_fields = ["key", "front", "back"]
+    list_select_related = ["path", "lesson", "question"]
+    raw_id_fields = ["lesson", "question"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "path", "lesson", "position"]
+    list_filter = ["path"]
+    search_fields = ["term", "definition"]
     list_select_related = ["path", "lesson"]
     raw_id_fields = ["lesson"]
 
@@ -324,7 +337,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(StudyPreference)
 class StudyPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["learner", "desired_retention", "new_cards_per_day"]
+    list_display = ["learner", "desired_retention", "new_cards_per_day", "certainty"]
     search_fields = ["learner__username"]
     raw_id_fields = ["learner"]
 
@@ -335,8 +348,27 @@ class QuizOptionInline(admin.TabularInline):
     extra = 0
 
 
+class QuizQuestionForm(forms.ModelForm):
+    """Staff's edit of a question: its demo passes the bundle's check, or is refused."""
+
+    class Meta:
+        model = QuizQuestion
+        fields = ["path", "lesson", "section", "key", "position", "kind", "text", "explanation"]
+        fields += ["demo"]
+
+    def clean_demo(self):
+        demo = self.cleaned_data.get("demo")
+        if demo is None:
+            return None
+        try:
+            return demo_check(demo)
+        except DemoInvalid as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 @admin.register(QuizQuestion)
 class QuizQuestionAdmin(admin.ModelAdmin):
+    form = QuizQuestionForm
     list_display = ["key", "path", "kind", "lesson", "section", "position"]
     list_filter = ["path", "kind"]
     search_fields = ["key", "text", "explanation"]
@@ -347,8 +379,8 @@ class QuizQuestionAdmin(admin.ModelAdmin):
 
 class QuizAnswerInline(admin.TabularInline):
     model = QuizAnswer
-    fields = ["question", "points", "answered_at"]
-    readonly_fields = ["question", "points", "answered_at"]
+    fields = ["question", "points", "certainty", "mark", "answered_at"]
+    readonly_fields = ["question", "points", "certainty", "mark", "answered_at"]
     extra = 0
     can_delete = False
 
@@ -366,8 +398,28 @@ class QuizAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(QuizAnswer)
 class QuizAnswerAdmin(admin.ModelAdmin):
-    list_display = ["attempt", "question", "points", "answered_at"]
-    list_filter = ["attempt__path", "question__kind"]
+    list_display = ["attempt", "question", "points", "certainty", "mark", "answered_at"]
+    list_filter = ["attempt__path", "question__kind", "certainty"]
     search_fields = ["attempt__learner__username", "question__key"]
     list_select_related = ["attempt__path", "question"]
     raw_id_fields = ["attempt", "question"]
+
+
+@admin.register(CardRequeue)
+class CardRequeueAdmin(admin.ModelAdmin):
+    list_display = ["learner", "card", "answer", "created_at"]
+    list_filter = ["card__path"]
+    search_fields = ["learner__username", "card__key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["learner", "card", "answer"]
+    raw_id_fields = ["learner", "card", "answer"]
+
+
+@admin.register(FsrsParameters)
+class FsrsParametersAdmin(admin.ModelAdmin):
+    list_display = ["fitted_at", "learner", "review_count"]
+    list_filter = [("learner", admin.EmptyFieldListFilter)]
+    search_fields = ["learner__username"]
+    date_hierarchy = "fitted_at"
+    list_select_related = ["learner"]
+    raw_id_fields = ["learner"]

@@ -370,6 +370,7 @@ CONTENT_MODELS = (
     models.QuizOption,
     models.Episode,
     models.PathFigure,
+    models.GlossaryTerm,
 )
 
 

@@ -9,6 +9,8 @@ MAX_BODY = 100_000  # characters in a lesson: the longest shipped lesson is unde
 MAX_SUMMARY = 2000  # characters in a path's summary
 MAX_FRONT, MAX_BACK = 1000, 2000  # characters on a flashcard's faces
 MAX_QUESTION, MAX_EXPLANATION, MAX_OPTION = 1000, 3000, 500  # a quiz question's texts
+MAX_DEFINITION = 300  # characters in a glossary definition: one plain sentence
+MAX_ALIASES = 10  # other names of one glossary term
 
 # A path's figures (the bundle's figures/ folder): what one file and all of them may
 # weigh. The drawn figures are far smaller (an SVG < 200 KB, a PNG < 300 KB).

@@ -214,4 +214,12 @@ def render_markdown(source: str, figures: FigureSet | None = None) -> Rendered:
         extensions=[*EXTENSIONS, _FigureExtension(figures)], extension_configs=EXTENSION_CONFIG
     )
     html = md.convert(source)
-    return Rendered(html=sanitize_html(html), headings=tuple(_flatten(md.toc_tokens)))
+    html = _scrollable_by_keyboard(sanitize_html(html))
+    return Rendered(html=html, headings=tuple(_flatten(md.toc_tokens)))
+
+
+def _scrollable_by_keyboard(html: str) -> str:
+    """Code blocks scroll sideways when a line is long (on a phone, often): a keyboard
+    user scrolls them only if they can take focus. Added after sanitizing, which
+    removes every author's `tabindex`."""
+    return re.sub(r"<pre(?=[\s>])", '<pre tabindex="0"', html)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("lessons.podcast.urls")),
     path("", include("lessons.flashcards.urls")),
     path("", include("lessons.quizzes.urls")),
+    path("", include("lessons.glossary.urls")),
     path("", include("lessons.authoring.urls")),
 ]

@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
   -n demos@%h &
 worker=$!
 # Learners' trainings on a worker of their own, at a lower CPU priority: a training of
-# minutes never holds up a sampling run, nor takes the CPU from it.
+# minutes never holds up a sampling run, nor takes the CPU from it. It also runs beat (-B),
+# which starts the daily fit of FSRS parameters (CELERY_BEAT_SCHEDULE).
 nice -n 10 .venv/bin/celery -A learning_platform worker --queues "${TRAINING_QUEUE:-train}" --pool solo \
-  --loglevel warning -n train@%h &
+  --loglevel warning -n train@%h -B --schedule var/celerybeat-schedule &
 trainer=$!
 trap 'kill "$worker" "$trainer" 2>/dev/null; wait "$worker" "$trainer" 2>/dev/null' EXIT INT TERM
 echo "Sample Space: http://127.0.0.1:${PORT:-8000}/ (Ctrl-C stops the site and the workers)"

@@ -27,10 +27,11 @@ class FamilyInfo:
 class CompareModel:
     """One digits checkpoint as a row and a sample grid of the comparison page."""
 
-    key: str  # key in evaluation.json "digits"
+    key: str  # key in evaluation.json "digits" (8x8); 28x28 rows are keyed by checkpoint
     title: str  # what the page calls it
     checkpoint: str
     sample_params: dict | None  # draw its 16 digits (manage.py demo_samples); None: no grid
+    dataset: str = "digits"  # "digits" (8x8) or "digits28": which table it is a row of
 
 
 class Presenter:

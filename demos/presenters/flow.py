@@ -25,6 +25,13 @@ class FlowPresenter(Presenter):
     )
     likelihood = True
     compare_models = (
+        CompareModel(
+            "flow-digits28",
+            _("Multi-scale flow (RealNVP)"),
+            "flow-digits28",
+            {"dataset": "digits28", "n": 16},
+            "digits28",
+        ),
         CompareModel("flow", _("Normalizing flow"), "flow-digits", {"dataset": "digits", "n": 16}),
     )
 

@@ -18,7 +18,12 @@ class GANPresenter(Presenter):
         {"n": 1000},
         ("dataset", "n", "rejection"),
     )
-    compare_models = (CompareModel("gan", _("GAN"), "gan-digits", {"dataset": "digits", "n": 16}),)
+    compare_models = (
+        CompareModel(
+            "gan-digits28", _("DCGAN"), "gan-digits28", {"dataset": "digits28", "n": 16}, "digits28"
+        ),
+        CompareModel("gan", _("GAN"), "gan-digits", {"dataset": "digits", "n": 16}),
+    )
 
     def figures(self, result: dict, params: dict) -> dict:
         fig: dict = {}
@@ -31,6 +36,9 @@ class GANPresenter(Presenter):
         return fig
 
     def quality_lines(self, evaluation: dict, params: dict) -> list[tuple[str, str]]:
+        d28 = evaluation.get("digits28", {}).get("models", {}).get("gan-digits28")
+        if params.get("dataset") == "digits28" and d28:
+            return [("Digit classes drawn", f"{d28['classes_covered']} of 10 (by our classifier)")]
         toy = evaluation.get("toys", {}).get(f"gan-{params.get('dataset', 'digits')}")
         if toy is None:
             return []

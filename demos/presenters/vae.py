@@ -23,18 +23,35 @@ class VAEPresenter(Presenter):
         "variational-autoencoders",
         _("Decodes points of a two-dimensional latent space into digits."),
         {"mode": "grid", "grid_size": 12},
-        ("mode", "z1", "z2", "digit_a", "digit_b"),
+        ("dataset", "mode", "z1", "z2", "digit_a", "digit_b"),
     )
     likelihood = True
     compare_models = (
         CompareModel(
-            "vae", _("VAE, 2-D latent"), "vae-digits", {"mode": "sample", "latent_dim": 2, "n": 16}
+            "vae",
+            _("VAE, 2-D latent"),
+            "vae-digits",
+            {"dataset": "digits", "mode": "sample", "latent_dim": 2, "n": 16},
         ),
         CompareModel(
             "vae-z16",
             _("VAE, 16-D latent"),
             "vae-digits-z16",
-            {"mode": "sample", "latent_dim": 16, "n": 16},
+            {"dataset": "digits", "mode": "sample", "latent_dim": 16, "n": 16},
+        ),
+        CompareModel(
+            "vae-digits28-z16",
+            _("Convolutional VAE, 16-D latent"),
+            "vae-digits28-z16",
+            {"dataset": "digits28", "mode": "sample", "latent_dim": 16, "n": 16},
+            "digits28",
+        ),
+        CompareModel(
+            "vae-digits28",
+            _("Convolutional VAE, 2-D latent"),
+            "vae-digits28",
+            {"dataset": "digits28", "mode": "sample", "latent_dim": 2, "n": 16},
+            "digits28",
         ),
     )
 
@@ -66,4 +83,5 @@ class VAEPresenter(Presenter):
             raise ParameterError("mode", "mode grid needs latent_dim 2")
 
     def checkpoint(self, params: dict) -> str:
-        return "vae-digits" if params.get("latent_dim", 2) == 2 else "vae-digits-z16"
+        name = f"vae-{params.get('dataset', 'digits28')}"
+        return name if params.get("latent_dim", 2) == 2 else name + "-z16"

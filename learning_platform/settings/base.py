@@ -7,6 +7,7 @@ README's "Settings" table (a test keeps the two in step).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # SQLite, the embedded broker and uploaded media live here
@@ -182,7 +183,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 DEMOS_QUEUE = env("DEMOS_QUEUE", default="cpu")
 # Learners' trainings go to their own queue, so a long training never holds up sampling.
 TRAINING_QUEUE = env("TRAINING_QUEUE", default="train")
-CELERY_TASK_ROUTES = {"demos.run": {"queue": DEMOS_QUEUE}, "demos.train": {"queue": TRAINING_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "demos.run": {"queue": DEMOS_QUEUE},
+    "demos.train": {"queue": TRAINING_QUEUE},
+    "lessons.fsrs_fit": {"queue": TRAINING_QUEUE},  # minutes of CPU: beside the trainings
+}
+# Tasks outside an app's tasks.py module, which is all autodiscovery finds.
+CELERY_IMPORTS = ["lessons.flashcards.tasks"]
+# FSRS parameters are fitted to our learners' reviews once a day, at this hour (UTC), by
+# beat running inside the training worker (scripts/serve.sh, docker-compose's trainer).
+FSRS_FIT_HOUR = env.int("FSRS_FIT_HOUR", default=3)
+CELERY_BEAT_SCHEDULE = {
+    "fsrs-fit": {"task": "lessons.fsrs_fit", "schedule": crontab(hour=FSRS_FIT_HOUR, minute=0)},
+}
 DEMOS_SOFT_TIME_LIMIT = env.int("DEMOS_SOFT_TIME_LIMIT", default=60)  # seconds: run ends failed
 DEMOS_TIME_LIMIT = env.int("DEMOS_TIME_LIMIT", default=75)  # seconds: the worker child is killed
 DEMOS_RUNS_PER_MINUTE = env.int("DEMOS_RUNS_PER_MINUTE", default=20)  # per learner or session

@@ -32,6 +32,7 @@ ALLOWED_FILES = [
     re.compile(r"path\.yaml"),
     re.compile(r"cards\.yaml"),
     re.compile(r"quiz\.yaml"),
+    re.compile(r"glossary\.yaml"),
     re.compile(r"lessons/[A-Za-z0-9_-]+\.md"),
     re.compile(r"podcast/(script\.md|episode\.mp3|episode\.ogg|transcript\.vtt|episode\.json)"),
     re.compile(r"figures/[^/]+"),  # each checked by name and content in figures.py
@@ -118,8 +119,8 @@ def bundle_from_zip(source: BinaryIO | Path | str, *, max_bytes: int) -> PathBun
                     name,
                     None,
                     "unknown file: a bundle holds path.yaml, cards.yaml, quiz.yaml, "
-                    "lessons/<slug>.md, podcast/ (script.md, episode.mp3 or .ogg, "
-                    "transcript.vtt, episode.json) and figures/",
+                    "glossary.yaml, lessons/<slug>.md, podcast/ (script.md, episode.mp3 or "
+                    ".ogg, transcript.vtt, episode.json) and figures/",
                 )
         with tempfile.TemporaryDirectory(prefix="bundle-") as folder:
             _unpack(archive, entries, names, prefix, Path(folder), label, max_bytes)

@@ -1,8 +1,9 @@
 """A path as files: `path.yaml` (the manifest) plus `lessons/<slug>.md` for each lesson,
-and optionally `cards.yaml` (flashcards), `quiz.yaml` (quiz questions), a `podcast/`
-folder (see lessons/podcast/files.py) and a `figures/` folder (images and explorables'
-data, checked by `figures.py`; a lesson shows one as
-`![Alt text](figures/name.svg "Caption.")`) beside it.
+and optionally `cards.yaml` (flashcards), `quiz.yaml` (quiz questions), `glossary.yaml`
+(terms, their definitions and the lessons that teach them), a `podcast/` folder (see
+lessons/podcast/files.py) and a `figures/` folder (images and explorables' data, checked
+by `figures.py`; a lesson shows one as `![Alt text](figures/name.svg "Caption.")`)
+beside it.
 
 `bundle_read` parses and validates a whole folder before anything touches the
 database, so a bad bundle changes nothing; every error names the file and the line.
@@ -11,6 +12,8 @@ the limit the database sets (read from the model field) or the editor sets
 (`lessons.limits`, the editors' forms), and refused when it holds a control character
 or a lone surrogate (`unsafe_text`), so whatever it accepts imports without a
 database error.
+A quiz question's optional `demo` (a Lab run shown after the answer) is checked
+against the generators' parameters (`lessons.quizzes.demo`).
 `bundle_write` writes the same format back; what it writes for a bundle it read is
 byte-identical, because the manifest has one canonical layout (the one shipped).
 """
@@ -24,8 +27,10 @@ import yaml
 from learning_platform.input import unsafe_text
 from lessons.errors import BundleError
 from lessons.limits import (
+    MAX_ALIASES,
     MAX_BACK,
     MAX_BODY,
+    MAX_DEFINITION,
     MAX_EXPLANATION,
     MAX_FIGURE_BYTES,
     MAX_FIGURES,
@@ -38,14 +43,17 @@ from lessons.limits import (
 from lessons.markdown import render_markdown
 from lessons.models import (
     Flashcard,
+    GlossaryTerm,
     LearningPath,
     Lesson,
     QuestionKind,
     QuizQuestion,
     Resource,
     ResourceKind,
+    term_anchor,
 )
 from lessons.podcast.files import PodcastSpec, podcast_read, podcast_write
+from lessons.quizzes.demo import DemoInvalid, demo_check, demo_ordered
 
 from .figures import FOLDER as FIGURES
 from .figures import IMAGE_SUFFIXES, FigureError, FigureSpec, figure_check
@@ -58,8 +66,20 @@ RESOURCE_KEYS = ["title", "authors", "year", "kind", "url", "note"]
 CARDS = "cards.yaml"
 QUIZ = "quiz.yaml"
 CARD_KEYS = ["key", "lesson", "front", "back"]
-QUESTION_KEYS = ["key", "lesson", "section", "kind", "question", "options", "explanation"]
+QUESTION_KEYS = ["key", "lesson", "section", "kind", "question", "options", "explanation", "demo"]
 OPTION_KEYS = ["text", "correct"]
+GLOSSARY = "glossary.yaml"
+GLOSSARY_KEYS = ["term", "aliases", "definition", "lesson"]
+# A definition is shown as plain text in a tooltip and on the glossary page: Markdown or
+# HTML in it would show as raw marks, so it is refused rather than shown wrong.
+MARKUP = re.compile(
+    r"<[A-Za-z/!?]"  # an HTML tag or comment
+    r"|&[A-Za-z#][A-Za-z0-9]*;"  # an HTML entity
+    r"|[`*$]"  # code, emphasis, math
+    r"|\[[^\]]*\]\("  # a link
+    r"|(?:^|\s)_[^_\s]|[^_\s]_(?:\s|$)"  # _emphasis_
+    r"|^\s*(?:#|>|- |\d+\. )"  # a heading, a quote, a list
+)
 
 
 def _column(model, name: str) -> int:
@@ -76,6 +96,7 @@ MAX_CARD_KEY = _column(Flashcard, "key")
 MAX_QUESTION_KEY = _column(QuizQuestion, "key")
 MAX_SECTION = _column(QuizQuestion, "section")
 MAX_RESOURCE = {name: _column(Resource, name) for name in ("title", "authors", "url", "note")}
+MAX_TERM = _column(GlossaryTerm, "term")
 
 
 @dataclass
@@ -119,6 +140,15 @@ class QuestionSpec:
     question: str
     options: list[OptionSpec]
     explanation: str
+    demo: dict | None = None  # predict, then sample: see lessons/quizzes/demo.py
+
+
+@dataclass
+class GlossarySpec:
+    term: str
+    aliases: list[str]
+    definition: str  # one plain sentence, no Markdown
+    lesson: str  # the slug of the lesson that teaches it
 
 
 @dataclass
@@ -130,6 +160,7 @@ class PathBundle:
     resources: list[ResourceSpec]
     cards: list[CardSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
+    glossary: list[GlossarySpec] = field(default_factory=list)
     podcast: "PodcastSpec | None" = None  # the folder podcast/, see lessons/podcast/files.py
     figures: list[FigureSpec] = field(default_factory=list)  # figures/, sorted by name
 
@@ -184,6 +215,9 @@ def bundle_read(directory: Path | str) -> PathBundle:
     if (directory / QUIZ).is_file():
         quiz = _Reader(directory, str(directory / QUIZ))
         bundle.questions = quiz.questions(_load_yaml(directory / QUIZ), lessons)
+    if (directory / GLOSSARY).is_file():
+        glossary = _Reader(directory, str(directory / GLOSSARY))
+        bundle.glossary = glossary.glossary(_load_yaml(directory / GLOSSARY), lessons)
     return bundle
 
 
@@ -432,9 +466,26 @@ class _Reader:
                     question=self.text(item, "question", line, limit=MAX_QUESTION),
                     options=option_specs,
                     explanation=self.text(item, "explanation", line, limit=MAX_EXPLANATION),
+                    demo=self.demo(item.get("demo"), line),
                 )
             )
         return specs
+
+    def demo(self, data, parent_line) -> dict | None:
+        """A question's Lab demo, checked against the generators' parameters."""
+        if data is None:
+            return None
+        line = data.get("__line__", parent_line) if isinstance(data, dict) else parent_line
+
+        def plain(value):  # the loader's line numbers are not part of the data
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items() if k != "__line__"}
+            return [plain(v) for v in value] if isinstance(value, list) else value
+
+        try:
+            return demo_check(plain(data))
+        except DemoInvalid as error:
+            self.fail(line, str(error))
 
     def option(self, data, parent_line) -> OptionSpec:
         line = self.mapping(data, OPTION_KEYS, "an option", parent_line)
@@ -442,6 +493,48 @@ class _Reader:
         if not isinstance(correct, bool):
             self.fail(line, "'correct' must be true or false")
         return OptionSpec(text=self.text(data, "text", line, limit=MAX_OPTION), correct=correct)
+
+    def glossary(self, data, lessons: dict[str, LessonSpec]) -> list[GlossarySpec]:
+        """The glossary's entries. Every name (a term or an alias) is unique in the path,
+        but for case, and so is every term's anchor on the glossary page: a lesson's word
+        must link to one entry."""
+        names: dict[str, int] = {}  # casefolded name → the line of its entry
+        anchors: dict[str, int] = {}
+        specs = []
+        for item in self.items(data, "terms"):
+            line = self.mapping(item, GLOSSARY_KEYS, "a glossary term")
+            term = self.text(item, "term", line, limit=MAX_TERM)
+            aliases = item.get("aliases") or []
+            if not isinstance(aliases, list) or len(aliases) > MAX_ALIASES:
+                self.fail(line, f"'aliases' must be a list of at most {MAX_ALIASES} names")
+            aliases = [self.text({"aliases": a}, "aliases", line, limit=MAX_TERM) for a in aliases]
+            for name in [term, *aliases]:
+                if name != name.strip() or "\n" in name:
+                    self.fail(line, f"'{name.strip()}' has spaces around it or a line break")
+                if name.casefold() in names:
+                    first = names[name.casefold()]
+                    self.fail(line, f"duplicate term or alias '{name}' (first at line {first})")
+                names[name.casefold()] = line
+            anchor = term_anchor(term)
+            if not anchor:
+                self.fail(line, f"term '{term}' needs a letter or a digit")
+            if anchor in anchors:
+                self.fail(
+                    line, f"term '{term}' has the same anchor '#{anchor}' as line {anchors[anchor]}"
+                )
+            anchors[anchor] = line
+            definition = self.text(item, "definition", line, limit=MAX_DEFINITION)
+            if MARKUP.search(definition):
+                self.fail(line, "'definition' must be plain text: no Markdown or HTML")
+            specs.append(
+                GlossarySpec(
+                    term=term,
+                    aliases=aliases,
+                    definition=definition,
+                    lesson=self.lesson_ref(item, line, lessons),
+                )
+            )
+        return specs
 
 
 # --- writing -----------------------------------------------------------------------
@@ -497,9 +590,33 @@ def quiz_text(bundle: PathBundle) -> str:
         item["options"] = [option(o) for o in spec.options]
         if not spec.section:
             del item["section"]
+        if spec.demo is None:
+            del item["demo"]
+        else:
+            item["demo"] = demo_ordered(spec.demo)
         return item
 
     return _dump([question(spec) for spec in bundle.questions])
+
+
+class _Flow(list):
+    """A list written on one line, `[a, b]`: a term's aliases."""
+
+
+_Dumper.add_representer(
+    _Flow, lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, True)
+)
+
+
+def glossary_text(bundle: PathBundle) -> str:
+    def entry(spec: GlossarySpec) -> dict:
+        item = {key: getattr(spec, key) for key in GLOSSARY_KEYS}
+        item["aliases"] = _Flow(spec.aliases)
+        if not spec.aliases:
+            del item["aliases"]
+        return item
+
+    return _dump([entry(spec) for spec in bundle.glossary])
 
 
 def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
@@ -512,6 +629,8 @@ def bundle_write(bundle: PathBundle, directory: Path | str) -> None:
         (directory / CARDS).write_bytes(cards_text(bundle).encode("utf-8"))
     if bundle.questions:
         (directory / QUIZ).write_bytes(quiz_text(bundle).encode("utf-8"))
+    if bundle.glossary:
+        (directory / GLOSSARY).write_bytes(glossary_text(bundle).encode("utf-8"))
     if bundle.podcast:
         podcast_write(bundle.podcast, directory)
     if bundle.figures:

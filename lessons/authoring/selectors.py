@@ -4,13 +4,21 @@ from lessons.models import LearningPath
 from lessons.podcast.selectors import episode_of, episode_spec
 from lessons.reading.selectors import LessonNode, lesson_tree
 
-from .bundle import CardSpec, LessonSpec, OptionSpec, PathBundle, QuestionSpec, ResourceSpec
+from .bundle import (
+    CardSpec,
+    GlossarySpec,
+    LessonSpec,
+    OptionSpec,
+    PathBundle,
+    QuestionSpec,
+    ResourceSpec,
+)
 from .figures import FigureSpec
 
 
 def path_bundle(*, path: LearningPath) -> PathBundle:
     """A path as the bundle `bundle_write` writes: seven queries (lessons, resources, the
-    podcast episode, figures, cards, questions, options)."""
+    podcast episode, figures, cards, questions, options, glossary terms)."""
 
     def spec(node: LessonNode) -> LessonSpec:
         lesson = node.lesson
@@ -34,7 +42,7 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
         ],
         cards=[
             CardSpec(key=c.key, lesson=c.lesson.slug, front=c.front, back=c.back)
-            for c in path.flashcards.select_related("lesson")
+            for c in path.flashcards.filter(question=None).select_related("lesson")
         ],
         questions=[
             QuestionSpec(
@@ -45,6 +53,7 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 question=q.text,
                 options=[OptionSpec(text=o.text, correct=o.correct) for o in q.options.all()],
                 explanation=q.explanation,
+                demo=q.demo,
             )
             for q in path.quiz_questions.select_related("lesson").prefetch_related("options")
         ],
@@ -59,5 +68,11 @@ def path_bundle(*, path: LearningPath) -> PathBundle:
                 height=f.height,
             )
             for f in sorted(path.figures.all(), key=lambda f: f.name)  # as bundle_read
+        ],
+        glossary=[
+            GlossarySpec(
+                term=t.term, aliases=list(t.aliases), definition=t.definition, lesson=t.lesson.slug
+            )
+            for t in path.glossary_terms.select_related("lesson")
         ],
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lessons.cache import content_changed
 from lessons.flashcards.services import cards_sync
+from lessons.glossary.services import glossary_copy, glossary_sync
 from lessons.markdown import render_markdown
 from lessons.media import media_atomic
 from lessons.models import (
@@ -101,6 +102,7 @@ def path_import(*, bundle: PathBundle) -> tuple[LearningPath, bool]:
     changed |= figures_sync(path=path, specs=bundle.figures)
     changed |= cards_sync(path=path, bundle=bundle)
     changed |= questions_sync(path=path, bundle=bundle)
+    changed |= glossary_sync(path=path, bundle=bundle)
     content_changed(path.id)  # the syncs write with UPDATE and bulk_create: no signals
     return path, changed
 
@@ -180,8 +182,9 @@ def _path_create(*, base: str, own: bool = False, **fields) -> LearningPath:
 @transaction.atomic
 def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
     """A deep, private copy of `path` owned by `owner`: the lesson tree with its bodies,
-    the resources, the figures, the flashcards and the quiz (questions and options). The
-    podcast is linked, not copied (see `episode_of`). One transaction, one INSERT per tree level
+    the resources, the figures, the flashcards, the quiz (questions and options) and the
+    glossary. The podcast is linked, not copied (see `episode_of`). One transaction, one
+    INSERT per tree level
     and per kind of row, so a failure leaves no half copy and a big path copies fast."""
     copy = _path_create(
         base=f"{path.slug}-{owner.username}",
@@ -244,7 +247,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
             front=card.front,
             back=card.back,
         )
-        for card in path.flashcards.order_by("position", "id")
+        for card in path.flashcards.filter(question=None).order_by("position", "id")
     )
     questions = list(path.quiz_questions.order_by("position", "id").prefetch_related("options"))
     copies = QuizQuestion.objects.bulk_create(
@@ -257,6 +260,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
             kind=q.kind,
             text=q.text,
             explanation=q.explanation,
+            demo=q.demo,
         )
         for q in questions
     )
@@ -265,6 +269,7 @@ def path_clone(*, path: LearningPath, owner: User) -> LearningPath:
         for old, new in zip(questions, copies, strict=True)
         for o in old.options.all()
     )
+    glossary_copy(source=path, copy=copy, lesson_ids=new_ids)
     content_changed(copy.id)  # bulk_create sends no signals
     return copy
 

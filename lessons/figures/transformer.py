@@ -64,7 +64,7 @@ def attention_weights(text: str) -> np.ndarray:
         scores = q @ k.transpose(-2, -1) / (C // h) ** 0.5  # (1, h, T, T)
         scores = scores.masked_fill(~causal, float("-inf"))
         maps.append(torch.softmax(scores, -1)[0])
-        x, _ = block(x)  # the block's real forward pass feeds the next layer
+        x = block(x)  # the block's real forward pass feeds the next layer
     return np.round(torch.stack(maps).numpy(), 3)
 
 

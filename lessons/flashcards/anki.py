@@ -43,7 +43,7 @@ MODEL = genanki.Model(
 def deck_apkg(*, path: LearningPath) -> bytes:
     """The path's cards as the bytes of an .apkg file."""
     deck = genanki.Deck(_stable_id(f"sample-space:deck:{path.slug}"), path.title)
-    for card in path.flashcards.select_related("lesson"):
+    for card in path.flashcards.filter(question=None).select_related("lesson"):
         lesson = html.escape(card.lesson.title) if card.lesson else ""
         deck.add_note(
             genanki.Note(

@@ -57,7 +57,9 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         paths = path_readable(user=self.request.user)
-        cards = Flashcard.objects.filter(path__in=paths).select_related("path", "lesson")
+        cards = Flashcard.objects.filter(path__in=paths, question=None).select_related(
+            "path", "lesson"
+        )
         if slug := self.request.query_params.get("path"):
             cards = cards.filter(path__slug=slug)
         return cards
@@ -77,10 +79,13 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         now = timezone.now()
         queue = fc.study_queue(request=request, path=path, now=now)
         retention = fc.desired_retention(user=request.user)
+        weights = fc.weights_for(user=request.user)
         items = []
         for card in queue.cards:
             standing = queue.standing(card, now)
-            choices = fc.rating_choices(standing=standing, retention=retention, now=now)
+            choices = fc.rating_choices(
+                standing=standing, retention=retention, now=now, weights=weights
+            )
             items.append(
                 {
                     "card": card,

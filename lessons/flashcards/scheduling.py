@@ -35,6 +35,8 @@ from lessons.models import (
 )
 from lessons.sessions import session_key_for_writes
 
+from .parameters import parameters_in_use
+
 SESSION_REVIEWS = "card_reviews"  # before SessionReview: [{"card", "rating", "at", "key"}]
 ANONYMOUS_TRIES = 5  # inserts of one anonymous review racing others of the same card
 LEARN_AHEAD = timedelta(minutes=20)  # as Anki: a learning step this close is shown now
@@ -75,10 +77,17 @@ def new_cards_per_day(*, user: User | AnonymousUser) -> int:
     return pref.new_cards_per_day if pref else settings.FLASHCARDS_NEW_PER_DAY
 
 
-def scheduler_for(*, retention: float) -> fsrs.Scheduler:
+def scheduler_for(
+    *, retention: float, weights: tuple[float, ...] = fsrs.scheduler.DEFAULT_PARAMETERS
+) -> fsrs.Scheduler:
     # No fuzzing: the interval printed on a button is the one the review then gets, and
     # an anonymous learner's session replays to exactly the same schedule.
-    return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=False)
+    return fsrs.Scheduler(parameters=weights, desired_retention=retention, enable_fuzzing=False)
+
+
+def weights_for(*, user: User | AnonymousUser) -> tuple[float, ...]:
+    """The FSRS weights this learner is scheduled with (see parameters.py)."""
+    return parameters_in_use(user=user).weights
 
 
 def _utc(moment: datetime) -> datetime:
@@ -161,8 +170,12 @@ def _session_list_move(session) -> None:
 
 
 def _replay(reviews, retention: float) -> dict[int, tuple[Standing, list]]:
-    """Session reviews (each card's oldest first) → each card's standing and history."""
-    scheduler = scheduler_for(retention=retention)
+    """Session reviews (each card's oldest first) → each card's standing and history,
+    scheduled with the site's weights (read only when there is something to replay)."""
+    reviews = list(reviews)
+    if not reviews:
+        return {}
+    scheduler = scheduler_for(retention=retention, weights=weights_for(user=AnonymousUser()))
     result: dict[int, tuple[Standing, list]] = {}
     for item in reviews:
         at = item.reviewed_at
@@ -252,16 +265,23 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
     cards in the path's order, at most the learner's new-cards-per-day less those
     already started today. When nothing else is left, learning steps due within
     `LEARN_AHEAD` are shown early, as Anki does. Three queries when signed in (states,
-    study settings, today's new cards; the cards come from the cache), whatever the
-    number of cards."""
+    study settings, today's new cards; the deck comes from the cache), whatever the
+    number of cards, and one more once the learner has cards made from quiz questions
+    they missed (see requeue.py), which are not part of the deck."""
     now = now or timezone.now()
     # The deck changes only with the path's content: read once per content version.
-    cards = cached(path.id, "deck", lambda: list(path.flashcards.select_related("lesson")))
+    deck = path.flashcards.filter(question=None).select_related("lesson")
+    cards = cached(path.id, "deck", lambda: list(deck))
+    known = standings(request=request, path=path)
+    in_deck = {card.id for card in cards}
+    if any(card_id not in in_deck for card_id in known):
+        cards = cards + list(
+            path.flashcards.filter(id__in=set(known) - in_deck).select_related("lesson")
+        )
     for card in cards:  # their links need the path's slug: no query per card
         card.path = path
         if card.lesson:
             card.lesson.path = path
-    known = standings(request=request, path=path)
     due, waiting, unseen = [], [], []
     for card in cards:
         standing = known.get(card.id)
@@ -294,7 +314,12 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
         due=due,
         new=new,
         standings=known,
-        counts={"new": len(new), "learning": learning, "due": in_review},
+        # a card a quiz miss queued before it was ever studied counts as new
+        counts={
+            "new": len(new) + sum(1 for c in due if known[c.id].is_new),
+            "learning": learning,
+            "due": in_review,
+        },
         next_due=min(later) if later and not due and not new else None,
         held_back=len(unseen) - len(new),
     )
@@ -310,10 +335,16 @@ class Choice:
         return interval_text(self.interval)
 
 
-def rating_choices(*, standing: Standing, retention: float, now: datetime) -> list[Choice]:
+def rating_choices(
+    *,
+    standing: Standing,
+    retention: float,
+    now: datetime,
+    weights: tuple[float, ...] = fsrs.scheduler.DEFAULT_PARAMETERS,
+) -> list[Choice]:
     """The four ratings with the interval each would give, exactly as `review_record`
-    would compute it now."""
-    scheduler = scheduler_for(retention=retention)
+    would compute it now (given the learner's `weights`)."""
+    scheduler = scheduler_for(retention=retention, weights=weights)
     choices = []
     for rating in Rating:
         card, _log = scheduler.review_card(standing.fsrs, fsrs.Rating(rating), _utc(now))
@@ -340,6 +371,17 @@ def interval_text(interval: timedelta) -> str:
 # --- writes ------------------------------------------------------------------------
 
 
+def state_locked(*, learner: User, card: Flashcard, now: datetime) -> CardState:
+    """The learner's state of a card, locked until the transaction ends; a new card's
+    (due now, never reviewed) is made first."""
+    state, _created = CardState.objects.get_or_create(
+        learner=learner,
+        card=card,
+        defaults={"fsrs": fresh_card(card, now).to_dict(), "phase": CardPhase.LEARNING, "due": now},
+    )
+    return CardState.objects.select_for_update().get(id=state.id)
+
+
 def review_record(
     *,
     learner: User,
@@ -362,16 +404,7 @@ def review_record(
         existing = _review_by_key(learner, key, card, rating)
         if existing:
             return existing, False
-        state, _created = CardState.objects.get_or_create(
-            learner=learner,
-            card=card,
-            defaults={
-                "fsrs": fresh_card(card, now).to_dict(),
-                "phase": CardPhase.LEARNING,
-                "due": now,
-            },
-        )
-        state = CardState.objects.select_for_update().get(id=state.id)
+        state = state_locked(learner=learner, card=card, now=now)
         existing = _review_by_key(learner, key, card, rating)  # committed while we waited
         if existing:
             return existing, False
@@ -379,7 +412,8 @@ def review_record(
             raise StaleReview(STALE)
         before = fsrs.Card.from_dict(state.fsrs)
         retention = desired_retention(user=learner)
-        after, _log = scheduler_for(retention=retention).review_card(
+        weights = weights_for(user=learner)
+        after, _log = scheduler_for(retention=retention, weights=weights).review_card(
             before, fsrs.Rating(rating), _utc(now)
         )
         try:

@@ -17,7 +17,7 @@ def cards_sync(*, path: LearningPath, bundle: "PathBundle") -> bool:
     """Match cards by key so learners' schedules survive a re-import; write only what
     differs. Returns whether anything changed."""
     lessons = dict(path.lessons.values_list("slug", "id"))
-    existing = {card.key: card for card in path.flashcards.all()}
+    existing = {card.key: card for card in path.flashcards.filter(question=None)}
     changed = False
     for position, spec in enumerate(bundle.cards):
         wanted = {
@@ -60,7 +60,7 @@ def card_add(*, path: LearningPath, lesson: Lesson, front: str, back: str) -> Fl
     comes from the front, made unique in the path."""
     LearningPath.objects.select_for_update().filter(pk=path.pk).first()  # one adder at a time
     rank = _reading_rank(path)
-    cards = list(path.flashcards.order_by("position", "id"))
+    cards = list(path.flashcards.filter(question=None).order_by("position", "id"))
     at = 0
     for index, card in enumerate(cards):
         if rank.get(card.lesson_id, -1) <= rank[lesson.id]:

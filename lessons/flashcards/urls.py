@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("statistics/", views.statistics, name="learner_statistics"),
     path("paths/<slug:slug>/flashcards/", views.deck, name="path_flashcards"),
     path("paths/<slug:slug>/flashcards/study/", views.study, name="path_flashcards_study"),
     path(

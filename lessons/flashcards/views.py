@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lessons import svgplot
 from lessons.cache import cached, shared_path_page
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
@@ -25,6 +26,9 @@ from . import scheduling as fc
 from . import services
 from .anki import deck_apkg
 from .forms import CardForm, PreferenceForm, ReviewForm
+from .parameters import MIN_REVIEWS, own_review_count, parameters_in_use
+from .requeue import requeue_reason
+from .statistics import learner_statistics
 
 
 def _preference_form(request: HttpRequest, data=None) -> PreferenceForm:
@@ -56,7 +60,15 @@ def _study_context(request, path, *, show: Flashcard | None = None, error: str =
             back=_face(card.back),
             key=uuid.uuid4(),
             choices=fc.rating_choices(
-                standing=standing, retention=fc.desired_retention(user=request.user), now=now
+                standing=standing,
+                retention=fc.desired_retention(user=request.user),
+                now=now,
+                weights=fc.weights_for(user=request.user),
+            ),
+            reason=(
+                requeue_reason(learner=request.user, card=card)
+                if request.user.is_authenticated
+                else None
             ),
         )
     return context
@@ -82,9 +94,20 @@ def deck(request: HttpRequest, slug: str) -> HttpResponse:
         form = _preference_form(request) if request.user.is_authenticated else None
         cards = _deck_cards(path, queue.cards_all)
         context = {"path": path, "queue": queue, "cards": cards, "form": form}
+        if form is not None:
+            context.update(_fsrs_context(request))
         return render(request, "lessons/flashcards/flashcards.html", context)
 
     return shared_path_page(request, lookup=partial(readable_path, request, slug), render=page)
+
+
+def _fsrs_context(request) -> dict:
+    """Which FSRS parameters schedule this learner, for the note that says so."""
+    return {
+        "fsrs_in_use": parameters_in_use(user=request.user),
+        "own_reviews": own_review_count(user=request.user),
+        "min_reviews": MIN_REVIEWS,
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,10 +197,78 @@ def preferences(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("path_flashcards", slug=path.slug)
     queue = fc.study_queue(request=request, path=path)
     cards = _deck_cards(path, queue.cards_all)
-    context = {"path": path, "queue": queue, "cards": cards, "form": form}
+    context = {"path": path, "queue": queue, "cards": cards, "form": form, **_fsrs_context(request)}
     return render(
         request, "lessons/flashcards/flashcards.html", context, status=HTTPStatus.BAD_REQUEST
     )
+
+
+@require_GET
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The learner's statistics page: every plot drawn here as SVG, its numbers beside it."""
+    stats = learner_statistics(learner=request.user)
+    context = {
+        "stats": stats,
+        "plots": _statistics_plots(stats),
+        "table": list(zip(stats.reviews_per_day, stats.forecast, strict=True)),
+        **_fsrs_context(request),
+    }
+    return render(request, "lessons/flashcards/statistics.html", context)
+
+
+def _statistics_plots(stats) -> dict:
+    day = "%m-%d"
+    plots = {
+        "reviews": svgplot.bar_chart(
+            plot_id="reviews-per-day",
+            title=str(_("Reviews per day, last 30 days")),
+            desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in stats.reviews_per_day),
+            labels=[f"{d:{day}}" for d, _n in stats.reviews_per_day],
+            values=[n for _d, n in stats.reviews_per_day],
+        ),
+        "forecast": svgplot.bar_chart(
+            plot_id="forecast",
+            title=str(_("Cards due each day, next 30 days")),
+            desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in stats.forecast),
+            labels=[f"{d:{day}}" for d, _n in stats.forecast],
+            values=[n for _d, n in stats.forecast],
+        ),
+        "states": svgplot.bar_chart(
+            plot_id="card-states",
+            title=str(_("Your cards by state")),
+            desc=", ".join(f"{name}: {n}" for name, n in stats.by_state.items()),
+            labels=list(stats.by_state),
+            values=list(stats.by_state.values()),
+        ),
+    }
+    if stats.retention_weeks:
+        plots["retention"] = svgplot.line_chart(
+            plot_id="retention",
+            title=str(_("True retention per week against your desired retention")),
+            desc=", ".join(
+                f"week of {w.start:%Y-%m-%d}: {w.passed} of {w.reviews}"
+                for w in stats.retention_weeks
+            ),
+            labels=[f"{w.start:{day}}" for w in stats.retention_weeks],
+            values=[100 * w.rate for w in stats.retention_weeks],
+            y_max=100,
+            y_format="{:.0f}%",
+            reference=100 * stats.desired_retention,
+        )
+    if stats.attempts:
+        plots["attempts"] = svgplot.line_chart(
+            plot_id="quiz-attempts",
+            title=str(_("Quiz scores over time")),
+            desc=", ".join(
+                f"{a.finished_at:%Y-%m-%d} {a.path.title}: {a.percent}%" for a in stats.attempts
+            ),
+            labels=[f"{a.finished_at:{day}}" for a in stats.attempts],
+            values=[a.percent or 0 for a in stats.attempts],
+            y_max=100,
+            y_format="{:.0f}%",
+        )
+    return plots
 
 
 # --- the deck editor (the path's owner and staff) ----------------------------------
@@ -197,7 +288,9 @@ def _card_form(card, lessons, data=None) -> CardForm:
 def _cards_page(request, path, *, status=HTTPStatus.OK, add_form=None, failed=None):
     """The deck editor; `failed` is (card, its form) to show again with its errors."""
     choices, _lessons = _lesson_choices(path)
-    cards = list(path.flashcards.select_related("lesson").order_by("position", "id"))
+    cards = list(
+        path.flashcards.filter(question=None).select_related("lesson").order_by("position", "id")
+    )
     for card in cards:  # shown as learners see it, math and all
         card.front_html = render_markdown(card.front).html
     forms = [
@@ -234,7 +327,7 @@ def cards_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def card_update(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     path = editable_path(request, slug)
-    card = get_object_or_404(path.flashcards, pk=card_id)
+    card = get_object_or_404(path.flashcards.filter(question=None), pk=card_id)
     choices, lessons = _lesson_choices(path)
     form = _card_form(card, choices, request.POST)
     if not form.is_valid():
@@ -250,6 +343,6 @@ def card_update(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
 @require_POST
 def card_delete(request: HttpRequest, slug: str, card_id: int) -> HttpResponse:
     path = editable_path(request, slug)
-    services.card_delete(card=get_object_or_404(path.flashcards, pk=card_id))
+    services.card_delete(card=get_object_or_404(path.flashcards.filter(question=None), pk=card_id))
     messages.success(request, _("Card deleted."))
     return redirect("cards_edit", slug=path.slug)

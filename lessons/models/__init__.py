@@ -3,26 +3,33 @@
 from .figure import PathFigure
 from .flashcard import (
     CardPhase,
+    CardRequeue,
     CardState,
     Flashcard,
+    FsrsParameters,
     Rating,
     Review,
     SessionReview,
     StudyPreference,
 )
+from .glossary import GlossaryTerm, term_anchor
 from .lesson import Lesson
 from .path import LearningPath, Visibility
 from .podcast import AudioType, Episode
 from .progress import LessonCompletion
-from .quiz import QuestionKind, QuizAnswer, QuizAttempt, QuizOption, QuizQuestion
+from .quiz import Certainty, QuestionKind, QuizAnswer, QuizAttempt, QuizOption, QuizQuestion
 from .resource import Resource, ResourceKind
 
 __all__ = [
     "AudioType",
     "CardPhase",
+    "CardRequeue",
     "CardState",
+    "Certainty",
     "Episode",
     "Flashcard",
+    "FsrsParameters",
+    "GlossaryTerm",
     "LearningPath",
     "Lesson",
     "LessonCompletion",
@@ -38,5 +45,6 @@ __all__ = [
     "Review",
     "SessionReview",
     "StudyPreference",
+    "term_anchor",
     "Visibility",
 ]

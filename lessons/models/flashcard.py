@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class Flashcard(models.Model):
     """A Flashcard is one question-and-answer pair of a path, drilled by spaced
     repetition. It comes from one lesson; its `key` names it across re-imports, so
-    learners' schedules survive edits to the bundle."""
+    learners' schedules survive edits to the bundle. A card with a `question` was made
+    from that quiz question for learners who missed it, because its lesson has no cards:
+    it is not part of the deck (no bundle, export or clone carries it) and only the
+    learners it was queued for study it."""
 
     path = models.ForeignKey(
         "lessons.LearningPath", on_delete=models.CASCADE, related_name="flashcards"
@@ -20,6 +23,14 @@ class Flashcard(models.Model):
     position = models.PositiveIntegerField(default=0)
     front = models.TextField(help_text="Markdown, with $math$ for KaTeX.")
     back = models.TextField(help_text="Markdown, with $math$ for KaTeX.")
+    question = models.OneToOneField(
+        "lessons.QuizQuestion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="card",
+        help_text="Made from this quiz question (not part of the deck).",
+    )
 
     class Meta:
         ordering = ["path", "position", "id"]
@@ -154,6 +165,9 @@ class StudyPreference(models.Model):
     new_cards_per_day = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
+    certainty = models.BooleanField(
+        default=True, help_text="Ask how sure the learner is with each quiz answer."
+    )
 
     class Meta:
         constraints = [
@@ -169,3 +183,54 @@ class StudyPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner}: retention {self.desired_retention:.2f}"
+
+
+class CardRequeue(models.Model):
+    """A CardRequeue says why a card was put back in a learner's queue, due now: they
+    missed a quiz question (or got it right but were not sure) and this card teaches it.
+    One per answer and card, so an answer requeues its cards once."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_requeues"
+    )
+    card = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="requeues")
+    answer = models.ForeignKey(
+        "lessons.QuizAnswer", on_delete=models.CASCADE, related_name="requeues"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "card"], name="one_requeue_per_answer_card"),
+        ]
+        indexes = [models.Index(fields=["learner", "card", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.card} (answer {self.answer_id})"
+
+
+class FsrsParameters(models.Model):
+    """FsrsParameters are the 21 FSRS weights fitted by py-fsrs' optimizer from review
+    logs: the whole site's (no learner) or one learner's. The newest row of each owner is
+    the one in use; `review_count` is how many reviews it was fitted on. A learner with
+    no row of their own uses the site's, and with none of those FSRS's defaults."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="fsrs_parameters",
+    )
+    parameters = models.JSONField(help_text="The weights w0…w20, as fsrs.Scheduler takes them.")
+    review_count = models.PositiveIntegerField()
+    fitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-fitted_at", "-id"]
+        indexes = [models.Index(fields=["learner", "fitted_at"])]
+
+    def __str__(self) -> str:
+        owner = self.learner or "site"
+        return f"FSRS parameters of {owner}, {self.fitted_at:%Y-%m-%d} ({self.review_count})"

@@ -12,7 +12,9 @@ class QuestionKind(models.TextChoices):
 class QuizQuestion(models.Model):
     """A QuizQuestion is one question of a path's quiz, with its options, an explanation
     shown after answering, and the lesson section that teaches it. Single-answer
-    questions have exactly one correct option; multiple-answer ones one or more."""
+    questions have exactly one correct option; multiple-answer ones one or more. A
+    question with a `demo` asks the learner to predict what a model will do: once they
+    have answered, the page runs that Lab demo and shows its result."""
 
     path = models.ForeignKey(
         "lessons.LearningPath", on_delete=models.CASCADE, related_name="quiz_questions"
@@ -26,6 +28,12 @@ class QuizQuestion(models.Model):
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
     text = models.TextField(help_text="Markdown, with $math$ for KaTeX.")
     explanation = models.TextField(help_text="Markdown, shown after the learner answers.")
+    demo = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Predict, then sample: {"family", "params", "seed"} of a Lab run shown after '
+        "the learner answers (lessons.quizzes.demo).",
+    )
 
     class Meta:
         ordering = ["path", "position", "id"]
@@ -119,14 +127,30 @@ class QuizAttempt(models.Model):
         return round(100 * self.score / self.total)
 
 
+class Certainty(models.IntegerChoices):
+    """How sure a learner said they were of an answer (Gardner-Medwin's three levels)."""
+
+    LOW = 1, _("Not sure")
+    MEDIUM = 2, _("Fairly sure")
+    HIGH = 3, _("Sure")
+
+
 class QuizAnswer(models.Model):
     """A QuizAnswer is the options a learner chose for one question in one attempt, and
-    the points it earned. One per question per attempt: an answer cannot be changed."""
+    the points it earned. One per question per attempt: an answer cannot be changed.
+    With certainty-based marking the learner also said how sure they were, and the
+    answer earns a `mark` from −6 to 3 besides its points (see quizzes/grading.py)."""
 
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(QuizQuestion, on_delete=models.CASCADE, related_name="answers")
     chosen = models.ManyToManyField(QuizOption, related_name="answers")
     points = models.FloatField(help_text="0 to 1, see lessons.services.answer_points.")
+    certainty = models.PositiveSmallIntegerField(
+        choices=Certainty.choices, null=True, blank=True, help_text="None: not asked."
+    )
+    mark = models.FloatField(
+        null=True, blank=True, help_text="Certainty-based mark, −6 to 3; None without certainty."
+    )
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,6 +158,11 @@ class QuizAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question"),
             models.CheckConstraint(condition=Q(points__gte=0, points__lte=1), name="points_0_to_1"),
+            models.CheckConstraint(
+                condition=Q(certainty__isnull=True, mark__isnull=True)
+                | Q(certainty__in=[1, 2, 3], mark__gte=-6, mark__lte=3),
+                name="mark_with_certainty",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lessons.lookups import PATH_PARAMETER, api_readable_path
-from lessons.models import QuizAttempt, QuizQuestion
+from lessons.models import Certainty, QuizAttempt, QuizQuestion
 
 from . import grading as quizzes
 
@@ -103,6 +103,8 @@ def _marked(row) -> dict:
         "chosen": sorted(row.chosen),
         "correct": sorted(row.correct),
         "points": row.points,
+        "certainty": row.answer.certainty if row.answer else None,
+        "mark": row.answer.mark if row.answer else None,
         "explanation": row.question.explanation,
         "lesson_url": row.question.lesson_url(),
     }
@@ -111,6 +113,12 @@ def _marked(row) -> dict:
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.IntegerField()
     options = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    certainty = serializers.ChoiceField(
+        choices=Certainty.choices,
+        required=False,
+        allow_null=True,
+        help_text="How sure you are: 1 not sure, 2 fairly sure, 3 sure (certainty-based marks).",
+    )
 
 
 FEEDBACK = inline_serializer(
@@ -120,6 +128,8 @@ FEEDBACK = inline_serializer(
         "chosen": serializers.ListField(child=serializers.IntegerField()),
         "correct": serializers.ListField(child=serializers.IntegerField()),
         "points": serializers.FloatField(),
+        "certainty": serializers.IntegerField(allow_null=True),
+        "mark": serializers.FloatField(allow_null=True),
         "explanation": serializers.CharField(),
         "lesson_url": serializers.CharField(),
         "finished": serializers.BooleanField(),
@@ -167,6 +177,7 @@ class QuizAttemptViewSet(
                 attempt=attempt,
                 question_id=data.validated_data["question"],
                 option_ids=data.validated_data["options"],
+                certainty=data.validated_data.get("certainty"),
             )
         except quizzes.AnswerRefused as refused:
             return Response({"detail": refused.message}, status=refused.status)

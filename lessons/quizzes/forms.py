@@ -1,11 +1,16 @@
 """The quiz editor's question form. It only validates: the writes are services'."""
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from demos.models import Family
 from lessons.fields import text_field
 from lessons.limits import MAX_EXPLANATION, MAX_OPTION, MAX_QUESTION
 from lessons.models import QuestionKind
+
+from .demo import DemoInvalid, demo_check
 
 OPTION_ROWS = 6
 
@@ -22,6 +27,18 @@ class QuestionForm(forms.Form):
     )
     text = text_field(_("Question (Markdown)"), MAX_QUESTION, 2)
     explanation = text_field(_("Explanation shown after answering"), MAX_EXPLANATION, 3)
+    demo_family = forms.ChoiceField(
+        label=_("Demo after answering (predict, then sample)"),
+        choices=[("", _("None")), *Family.choices],
+        required=False,
+    )
+    demo_params = forms.CharField(
+        label=_("Demo parameters (JSON)"),
+        required=False,
+        max_length=2000,
+        help_text=_('For example {"temperature": 0.3}; the Lab\'s defaults fill the rest.'),
+    )
+    demo_seed = forms.IntegerField(label=_("Demo seed"), required=False, min_value=0)
 
     def __init__(self, *args, places: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +74,26 @@ class QuestionForm(forms.Form):
                 _("A several-answer question needs some options correct, but not all.")
             )
         data["options"] = options
+        data["demo"] = self._demo(data)
         lesson, _hash, section = data.get("place", "").partition("#")
         data["lesson_id"], data["section"] = int(lesson or 0), section
         return data
+
+    def _demo(self, data) -> dict | None:
+        """The demo as `demo_check` stores it, or None; errors go beside the fields."""
+        family, text = data.get("demo_family") or "", (data.get("demo_params") or "").strip()
+        if not family:
+            if text:
+                self.add_error("demo_family", _("Choose the family these parameters are for."))
+            return None
+        try:
+            params = json.loads(text) if text else {}
+        except json.JSONDecodeError as error:
+            self.add_error("demo_params", _("Not JSON: %(e)s") % {"e": error.msg})
+            return None
+        try:
+            seed = data.get("demo_seed") or 0
+            return demo_check({"family": family, "params": params, "seed": seed})
+        except DemoInvalid as error:
+            self.add_error("demo_params", str(error))
+            return None

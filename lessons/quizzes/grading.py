@@ -8,6 +8,13 @@ every option earns nothing more than guessing blindly, and one slip among severa
 choices costs part of the point, not all of it. An attempt's score is the sum of its
 points out of the number of questions; unanswered questions earn 0.
 
+Certainty. With certainty-based marking (Gardner-Medwin) the learner may also say how
+sure they are: low, medium or high. A right answer then earns a mark of 1, 2 or 3 and a
+wrong one 0, −2 or −6, so saying "sure" pays only when you are right more than 80% of
+the time, "fairly sure" between 67% and 80%, and "not sure" below. A multiple-answer
+question's partial points p weigh the two: ``mark = p × right + (1 − p) × wrong``. The
+points above are kept as they are; the mark is recorded beside them.
+
 Order. Each attempt draws a random seed. The seed shuffles the questions once, at the
 start (stored in `question_ids`), and the options of each question every time they are
 shown, always to the same order: a reload shows the same quiz, a retake a new one.
@@ -18,19 +25,23 @@ import secrets
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lessons.flashcards.requeue import mistake_requeue
 from lessons.models import (
+    Certainty,
     LearningPath,
     QuestionKind,
     QuizAnswer,
     QuizAttempt,
     QuizOption,
     QuizQuestion,
+    StudyPreference,
 )
 from lessons.sessions import session_key_for_writes
 
@@ -40,6 +51,24 @@ SCORING_RULE = _(
     "One point per question. On questions with several right answers, each right option you "
     "choose earns its share of the point and each wrong one takes a share away, never below "
     "zero: points = max(0, (right chosen − wrong chosen) ÷ number of right options)."
+)
+
+
+# Gardner-Medwin's marks: certainty → (mark when right, mark when wrong).
+CERTAINTY_MARKS = {Certainty.LOW: (1, 0), Certainty.MEDIUM: (2, -2), Certainty.HIGH: (3, -6)}
+# The range of the chance of being right in which each certainty earns the most on average.
+CERTAINTY_PAYS = {
+    Certainty.LOW: (0.0, 2 / 3),
+    Certainty.MEDIUM: (2 / 3, 0.8),
+    Certainty.HIGH: (0.8, 1.0),
+}
+SESSION_CERTAINTY = "quiz_certainty"  # an anonymous learner's choice, once they make one
+
+CERTAINTY_RULE = _(
+    "Say how sure you are with each answer. Right: 1 mark if not sure, 2 if fairly sure, 3 if "
+    "sure. Wrong: 0, −2 or −6. Saying \u201csure\u201d pays when you are right more than 80% "
+    "of the time, \u201cfairly sure\u201d from 67% to 80%. Partly right answers get the "
+    "matching share of each."
 )
 
 
@@ -59,7 +88,57 @@ def answer_points(*, kind: str, chosen: set[int], correct: set[int]) -> float:
     return max(0.0, (right - wrong) / len(correct))
 
 
+def certainty_mark(*, points: float, certainty: int) -> float:
+    """The certainty-based mark (−6 to 3) of an answer's points at a certainty."""
+    right, wrong = CERTAINTY_MARKS[Certainty(certainty)]
+    return points * right + (1 - points) * wrong
+
+
 # --- reads -------------------------------------------------------------------------
+
+
+def certainty_enabled(*, request) -> bool:
+    """Whether to ask how sure the learner is: on unless they switched it off (in their
+    study settings, or in the session for an anonymous learner)."""
+    if request.user.is_authenticated:
+        pref = StudyPreference.objects.filter(learner=request.user).first()
+        return pref.certainty if pref else True
+    return request.session.get(SESSION_CERTAINTY, True)
+
+
+@dataclass
+class CalibrationRow:
+    """How often the learner was right when they said one certainty."""
+
+    certainty: Certainty
+    answered: int
+    right: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.right / self.answered if self.answered else None
+
+    @property
+    def pays(self) -> tuple[float, float]:
+        return CERTAINTY_PAYS[self.certainty]
+
+
+def calibration(*, attempts: QuerySet[QuizAttempt]) -> list[CalibrationRow]:
+    """Answers given with a certainty in these attempts, counted per certainty: how many,
+    and how many fully right (one query)."""
+    answers = QuizAnswer.objects.filter(attempt__in=attempts, certainty__isnull=False)
+    counts = {level: [0, 0] for level in Certainty}
+    for certainty, points in answers.values_list("certainty", "points"):
+        counts[Certainty(certainty)][0] += 1
+        counts[Certainty(certainty)][1] += points == 1
+    return [CalibrationRow(level, *counts[level]) for level in Certainty]
+
+
+def attempt_marks(*, attempt: QuizAttempt) -> tuple[float, int] | None:
+    """The attempt's certainty-based total and how many answers carried a certainty, or
+    None when none did."""
+    marks = [m for m in attempt.answers.values_list("mark", flat=True) if m is not None]
+    return (sum(marks), len(marks)) if marks else None
 
 
 def attempts_of(*, request, path: LearningPath) -> QuerySet[QuizAttempt]:
@@ -199,12 +278,22 @@ def attempt_start(
 
 
 @transaction.atomic
-def answer_record(*, attempt: QuizAttempt, question_id: int, option_ids: list[int]) -> QuizAnswer:
-    """Record the learner's answer to one question of an attempt, once.
+def answer_record(
+    *,
+    attempt: QuizAttempt,
+    question_id: int,
+    option_ids: list[int],
+    certainty: int | None = None,
+) -> QuizAnswer:
+    """Record the learner's answer to one question of an attempt, once, with how sure
+    they were if they said (its certainty-based mark beside its points). A signed-in
+    learner's miss (or a right answer given "not sure") puts the question's cards in
+    their study queue, due now.
 
     Refused, changing nothing: a finished attempt (409), a question already answered
     (409), a question not in the attempt, no option, an option of another question, or
-    several options on a single-answer question (400). The attempt row is locked, so
+    several options on a single-answer question, a certainty other than 1, 2 or 3
+    (400). The attempt row is locked, so
     two submissions of the same answer are serialized and the second is refused. The
     attempt finishes by itself when its last question is answered.
     """
@@ -221,6 +310,8 @@ def answer_record(*, attempt: QuizAttempt, question_id: int, option_ids: list[in
         )
     if not option_ids:
         raise AnswerRefused(_("Choose an answer first."))
+    if certainty is not None and certainty not in Certainty.values:
+        raise AnswerRefused(_("Say how sure you are as 1 (not sure), 2 or 3 (sure)."))
     question = QuizQuestion.objects.get(id=question_id)
     options = list(QuizOption.objects.filter(question=question, id__in=option_ids))
     if len(options) != len(set(option_ids)):
@@ -231,12 +322,22 @@ def answer_record(*, attempt: QuizAttempt, question_id: int, option_ids: list[in
     points = answer_points(kind=question.kind, chosen={o.id for o in options}, correct=correct)
     try:
         with transaction.atomic():
-            answer = QuizAnswer.objects.create(attempt=attempt, question=question, points=points)
+            answer = QuizAnswer.objects.create(
+                attempt=attempt,
+                question=question,
+                points=points,
+                certainty=certainty,
+                mark=None
+                if certainty is None
+                else certainty_mark(points=points, certainty=certainty),
+            )
     except IntegrityError:
         raise AnswerRefused(
             _("You already answered this question in this attempt."), HTTPStatus.CONFLICT
         ) from None
     answer.chosen.set(options)
+    if attempt.learner_id is not None and (points < 1 or certainty == Certainty.LOW):
+        mistake_requeue(learner=attempt.learner, answer=answer)
     if attempt.answers.count() == len(attempt.question_ids):
         _finish(attempt)
     return answer
@@ -256,6 +357,23 @@ def _finish(attempt: QuizAttempt) -> None:
     attempt.score = sum(attempt.answers.values_list("points", flat=True))
     attempt.finished_at = timezone.now()
     attempt.save(update_fields=["score", "finished_at"])
+
+
+def certainty_set(*, request, enabled: bool) -> None:
+    """Switch certainty-based marking on or off for this learner: in their study settings
+    when signed in, else in the session (written only now, when they choose)."""
+    if request.user.is_authenticated:
+        StudyPreference.objects.update_or_create(
+            learner=request.user,
+            defaults={"certainty": enabled},
+            create_defaults={
+                "certainty": enabled,
+                "desired_retention": settings.FSRS_DESIRED_RETENTION,
+                "new_cards_per_day": settings.FLASHCARDS_NEW_PER_DAY,
+            },
+        )
+    else:
+        request.session[SESSION_CERTAINTY] = enabled
 
 
 def attempts_keep_anonymous(*, session, learner: User, session_keys: set[str]) -> None:

@@ -27,6 +27,7 @@ def questions_sync(*, path: LearningPath, bundle: "PathBundle") -> bool:
             "kind": spec.kind,
             "text": spec.question,
             "explanation": spec.explanation,
+            "demo": spec.demo,
         }
         question = existing.pop(spec.key, None)
         if question is None:
@@ -76,6 +77,7 @@ def question_save(
     text: str,
     explanation: str,
     options: list[tuple[str, bool]],
+    demo: dict | None = None,
 ) -> QuizQuestion:
     """Create a question (at the end of the quiz) or change one. Options are updated in
     place by position, so past answers keep pointing at the option in that place."""
@@ -85,6 +87,7 @@ def question_save(
         "kind": kind,
         "text": text,
         "explanation": explanation,
+        "demo": demo,
     }
     if question is None:
         LearningPath.objects.select_for_update().filter(pk=path.pk).first()

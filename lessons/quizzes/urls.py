@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("paths/<slug:slug>/quiz/", views.quiz_home, name="path_quiz"),
     path("paths/<slug:slug>/quiz/start/", views.quiz_start, name="quiz_start"),
+    path("paths/<slug:slug>/quiz/certainty/", views.quiz_certainty, name="quiz_certainty"),
     path(
         "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/",
         views.quiz_attempt,
@@ -14,6 +15,11 @@ urlpatterns = [
         "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/answer/",
         views.quiz_answer,
         name="quiz_answer",
+    ),
+    path(
+        "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/questions/<int:question_id>/demo/",
+        views.quiz_demo,
+        name="quiz_demo",
     ),
     path(
         "paths/<slug:slug>/quiz/attempts/<int:attempt_id>/finish/",

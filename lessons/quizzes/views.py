@@ -3,6 +3,7 @@ time with immediate feedback, and the score page. htmx requests get the `quiz-st
 partial; without JavaScript every form posts and redirects. The quiz editor lists the
 path's questions to add, change and delete."""
 
+import json
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -12,13 +13,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from demos.catalog import BY_NAME
+from demos.services import QueueUnavailable, Refused
+from demos.views import run_context
+from generators.params import ParameterError
+from lessons import svgplot
 from lessons.lookups import editable_path, readable_path
 from lessons.markdown import render_markdown
-from lessons.models import LearningPath, Lesson, QuizAttempt
+from lessons.models import Certainty, LearningPath, Lesson, QuizAttempt
 from lessons.reading.selectors import lesson_tree, tree_in_order
+from lessons.sessions import session_key_for_writes
 
 from . import grading as quizzes
 from . import services
+from .demo import (
+    DemoMissing,
+    DemoNotYet,
+    demo_for_answer,
+    demo_ordered,
+    demo_run,
+    demo_summary,
+)
 from .forms import QuestionForm
 
 
@@ -44,8 +59,25 @@ def quiz_home(request: HttpRequest, slug: str) -> HttpResponse:
         "best": quizzes.best_score(attempts),
         "unfinished": next((a for a in attempts if a.finished_at is None), None),
         "scoring_rule": quizzes.SCORING_RULE,
+        **_certainty_context(request),
     }
     return render(request, "lessons/quizzes/quiz.html", context)
+
+
+def _certainty_context(request) -> dict:
+    return {
+        "certainty": quizzes.certainty_enabled(request=request),
+        "certainty_rule": quizzes.CERTAINTY_RULE,
+        "certainty_levels": Certainty.choices,
+    }
+
+
+@require_POST
+def quiz_certainty(request: HttpRequest, slug: str) -> HttpResponse:
+    """Switch certainty-based marking on ("on") or off (anything else)."""
+    path = readable_path(request, slug)
+    quizzes.certainty_set(request=request, enabled=request.POST.get("certainty") == "on")
+    return redirect("path_quiz", slug=path.slug)
 
 
 @require_POST
@@ -81,9 +113,20 @@ def _step_context(request, path, attempt, *, after: int | None = None, error: st
         "text": _md(shown.question.text) if shown else "",
         "options": [(o, _md(o.text)) for o in shown.options] if shown else [],
         "explanation": _md(shown.question.explanation) if feedback else "",
+        **(_demo_context(shown.question) if feedback else {}),
         "error": error,
+        "requeued": feedback.answer.requeues.count() if feedback else 0,
         "scoring_rule": quizzes.SCORING_RULE,
+        **_certainty_context(request),
     }
+
+
+def _demo_context(question) -> dict:
+    """What the feedback says about the question's demo, if it has one."""
+    if not question.demo:
+        return {}
+    family = BY_NAME[question.demo["family"]].title
+    return {"demo_family": family, "demo_params": demo_summary(question.demo)}
 
 
 @require_GET
@@ -116,12 +159,20 @@ def quiz_answer(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
     )
     question = request.POST.get("question", "")
     options = request.POST.getlist("option")
-    if not question.isdigit() or not all(o.isdigit() for o in options):
+    certainty = request.POST.get("certainty", "")
+    if (
+        not question.isdigit()
+        or not all(o.isdigit() for o in options)
+        or not (certainty == "" or certainty.isdigit())
+    ):
         refused = quizzes.AnswerRefused(_("That answer was not understood."))
     else:
         try:
             quizzes.answer_record(
-                attempt=attempt, question_id=int(question), option_ids=[int(o) for o in options]
+                attempt=attempt,
+                question_id=int(question),
+                option_ids=[int(o) for o in options],
+                certainty=int(certainty) if certainty else None,
             )
             refused = None
         except quizzes.AnswerRefused as error:
@@ -135,6 +186,43 @@ def quiz_answer(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
     attempt.refresh_from_db()
     context = _step_context(request, path, attempt, error=refused.message)
     return render(request, template, context, status=refused.status)
+
+
+@require_POST
+def quiz_demo(request: HttpRequest, slug: str, attempt_id: int, question_id: int) -> HttpResponse:
+    """Run an answered question's demo in the Lab (reusing an identical finished run)
+    and show its panel, which polls until the result is in; without JavaScript, go to
+    the run's page. Refused (409) before the question is answered."""
+    path = readable_path(request, slug)
+    attempt = _attempt(request, path, attempt_id)
+    try:
+        question = demo_for_answer(attempt=attempt, question_id=question_id)
+    except DemoMissing as error:
+        raise Http404(str(error)) from None
+    except DemoNotYet as error:
+        return HttpResponse(str(error), status=HTTPStatus.CONFLICT)
+    learner = request.user if request.user.is_authenticated else None
+    try:
+        run = demo_run(
+            demo=question.demo,
+            learner=learner,
+            session_key="" if learner else session_key_for_writes(request.session),
+            client_ip=request.META.get("REMOTE_ADDR", ""),
+        )
+    except ParameterError as error:  # a demo the generators no longer accept
+        template = "lessons/quizzes/_demo.html#demo-refused"
+        return render(request, template, {"reason": str(error)}, status=HTTPStatus.BAD_REQUEST)
+    except (Refused, QueueUnavailable) as error:
+        busy = HTTPStatus.TOO_MANY_REQUESTS
+        if isinstance(error, QueueUnavailable):
+            busy = HTTPStatus.SERVICE_UNAVAILABLE
+        template = "lessons/quizzes/_demo.html#demo-refused"
+        response = render(request, template, {"reason": error.reason}, status=busy)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    if not request.htmx:
+        return redirect(run)
+    return render(request, "demos/_run_panel.html", run_context(run))
 
 
 @require_POST
@@ -171,8 +259,33 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         "wrong": len(verdicts) - verdicts.count("right") - verdicts.count("partial"),
         "best": quizzes.best_score(attempts),
         "scoring_rule": quizzes.SCORING_RULE,
+        **_certainty_context(request),
+        **_calibration_context(request, path, attempt),
     }
     return render(request, "lessons/quizzes/quiz_result.html", context)
+
+
+def _calibration_context(request, path: LearningPath, attempt: QuizAttempt) -> dict:
+    """The attempt's certainty-based marks, and how often the learner was right at each
+    certainty over all their attempts at this quiz, drawn as bars over the range where
+    each certainty pays."""
+    rows = quizzes.calibration(attempts=quizzes.attempts_of(request=request, path=path))
+    plot = None
+    if any(row.answered for row in rows):
+        plot = svgplot.bar_chart(
+            plot_id="calibration",
+            title=str(_("How often you were right at each certainty")),
+            desc="; ".join(
+                f"{row.certainty.label}: {row.right} of {row.answered} right" for row in rows
+            ),
+            labels=[str(row.certainty.label) for row in rows],
+            values=[None if row.rate is None else 100 * row.rate for row in rows],
+            y_max=100,
+            y_format="{:.0f}%",
+            value_format="{:.0f}%",
+            bands=[svgplot.Band(100 * row.pays[0], 100 * row.pays[1]) for row in rows],
+        )
+    return {"marks": quizzes.attempt_marks(attempt=attempt), "calibration": rows, "plot": plot}
 
 
 # --- the quiz editor (the path's owner and staff) ----------------------------------
@@ -199,6 +312,10 @@ def _question_form(question, places, data=None) -> QuestionForm:
             "text": question.text,
             "explanation": question.explanation,
         }
+        if question.demo:
+            initial["demo_family"] = question.demo["family"]
+            initial["demo_params"] = json.dumps(demo_ordered(question.demo)["params"])
+            initial["demo_seed"] = question.demo.get("seed", 0)
         for row, option in enumerate(question.options.all()):
             initial[f"option_{row}"], initial[f"correct_{row}"] = option.text, option.correct
     prefix = f"question-{question.pk}" if question is not None else "new"
@@ -240,6 +357,7 @@ def _save_question(request, path, question, form, lessons) -> HttpResponse:
         text=data["text"],
         explanation=data["explanation"],
         options=data["options"],
+        demo=data["demo"],
     )
     messages.success(request, _("Question saved."))
     return redirect("quiz_edit", slug=path.slug)

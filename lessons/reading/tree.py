@@ -10,6 +10,7 @@ Whatever is cached under a version is read after that version (inside the build)
 content read earlier might be older than the version it would be kept under.
 """
 
+import dataclasses
 import re
 
 from django.template.loader import render_to_string
@@ -17,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from lessons.cache import cached
+from lessons.glossary.linking import link_terms
+from lessons.glossary.selectors import lesson_glossary
 from lessons.markdown import Rendered, render_markdown
 from lessons.models import LearningPath, Lesson
 
@@ -61,10 +64,14 @@ def ticks(html: str, completed: set[int]) -> str:
 
 
 def lesson_body(*, path: LearningPath, lesson: Lesson) -> Rendered:
-    """The lesson's Markdown rendered: HTML and in-page headings."""
+    """The lesson's Markdown rendered: HTML and in-page headings, the first use of each
+    glossary term linked to its entry with its definition."""
 
     def render() -> Rendered:
         body = Lesson.objects.filter(pk=lesson.pk).values_list("body", flat=True).get()
-        return render_markdown(body, figure_set(path=path))
+        rendered = render_markdown(body, figure_set(path=path))
+        glossary = lesson_glossary(path=path)
+        linked = link_terms(rendered.html, glossary.terms, glossary.url)
+        return dataclasses.replace(rendered, html=linked)
 
     return cached(path.id, f"body:{lesson.pk}", render)

@@ -20,6 +20,7 @@ from django.views.decorators.http import (
 
 from lessons.cache import cached, learner_page, learner_part, shared_path_page
 from lessons.flashcards import scheduling as flashcards
+from lessons.glossary import selectors as glossary
 from lessons.lookups import readable_path
 from lessons.models import Episode
 from lessons.quizzes import grading as quizzes
@@ -61,6 +62,7 @@ def _path_page(request: HttpRequest, path) -> HttpResponse:
             **own,
             "tree_html": tree_html(path=path, completed=completed),
             "can_edit": can_edit,
+            "glossary_url": glossary.glossary_link(path=path),
             "episode": cached(
                 path.id, "episode", lambda: Episode.objects.filter(path=path).first()
             ),
@@ -126,6 +128,7 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         context = {
             **own,
             "node": node,
+            "glossary_url": glossary.glossary_link(path=path),
             "rendered": lesson_body(path=path, lesson=lesson),
             "tree_html": tree_html(path=path, completed=completed, current=lesson),
             "chapter_html": tree_html(path=path, completed=completed, chapter=lesson)

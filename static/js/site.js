@@ -75,3 +75,20 @@
     if (flip) flip.click();
   });
 })();
+// A glossary term's tooltip (lessons/glossary/linking.py): Escape hides it without
+// moving focus (WCAG 1.4.13); it shows again when the pointer or focus comes back.
+(function () {
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".term:hover, .term:focus-within").forEach(function (term) {
+      term.classList.add("tip-dismissed");
+    });
+  });
+  function reset(event) {
+    var term = event.target.closest && event.target.closest(".term");
+    // only when coming from outside the term: moving within it keeps it dismissed
+    if (term && !term.contains(event.relatedTarget)) term.classList.remove("tip-dismissed");
+  }
+  document.addEventListener("focusin", reset);
+  document.addEventListener("mouseover", reset);
+})();

@@ -21,7 +21,8 @@ def test_new_learner_runs_diffusion_then_the_transformer(page, live_server, work
     """Protects the Lab as a learner meets it: Lab → diffusion → DDIM with 20 steps →
     the progress bar appears and the digits grid replaces it, without a page load;
     a click on the flow's density map gives that point's log p; then the Transformer
-    writes text whose candidates and their probabilities show."""
+    writes names by default, each marked new or remembered, the first one's letters
+    with the candidates and their probabilities."""
     page.goto(live_server.url + "/lab/")
     page.get_by_role("link", name="Diffusion model").first.click()
     page.wait_for_url("**/lab/diffusion/")
@@ -50,6 +51,9 @@ def test_new_learner_runs_diffusion_then_the_transformer(page, live_server, work
     page.get_by_role("button", name="Sample").click()
     page.locator(".run-succeeded, .run-failed").wait_for(timeout=60_000)
     assert page.locator(".run-failed").count() == 0, page.locator(".run-failed").inner_text()
+    names = page.locator(".names-result .names li")
+    assert names.count() == 12  # the Lab's first values ask for 12 names
+    assert "12 names" in page.locator(".names-result figcaption").inner_text()
     bars = page.locator(".cand-table .cand-bar")
     assert bars.count() >= 5
     assert "%" in bars.first.inner_text()

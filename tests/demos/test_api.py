@@ -23,7 +23,7 @@ def test_families_list_every_parameter_with_default_and_bounds(api):
     assert [f["name"] for f in body] == [f["name"] for f in generators.families()]
     diffusion = api.get("/api/demos/families/diffusion/").json()
     steps = next(p for p in diffusion["parameters"] if p["name"] == "num_inference_steps")
-    assert steps == {**steps, "type": "int", "default": 50, "min": 1, "max": 1000}
+    assert steps == {**steps, "type": "int", "default": 20, "min": 1, "max": 1000}
     assert api.get("/api/demos/families/nope/").status_code == HTTPStatus.NOT_FOUND
 
 

@@ -25,12 +25,22 @@ FAMILY_PARAMS = {
 # What each family's result must hold for its page to draw it.
 SHOWCASE = {
     "autoregressive": lambda r: len(r["text"]) == 30 and len(r["candidates"][0]) == 3,
-    "vae": lambda r: len(r["images"]) == 16 and len(r["test_latents"]) == 447,
+    # 28x28 digits by default: 500 test digits in the plane, frames of 28x28
+    "vae": lambda r: len(r["images"]) == 16 and len(r["test_latents"]) == 500,
     "gan": lambda r: 0 < len(r["points"]) <= 300 and len(r["reference"]) == 1000,
     "flow": lambda r: len(r["log_density"]) == 20 and len(r["reference"]) == 1000,
-    "diffusion": lambda r: len(r["images"]) == 4 and len(r["frames"]) == 10,
+    "diffusion": lambda r: (
+        len(r["images"]) == 4 and len(r["frames"]) == 10 and len(r["images"][0]) == 28
+    ),
 }
-SLOW_DIFFUSION = {"sampler": "ddpm", "num_inference_steps": 1000, "n": 64, "n_frames": 50}
+# long enough to be seen running: the 8x8 model, 1000 DDPM steps
+SLOW_DIFFUSION = {
+    "dataset": "digits",
+    "sampler": "ddpm",
+    "num_inference_steps": 1000,
+    "n": 64,
+    "n_frames": 50,
+}
 
 
 def ask(family, params, seed=0, session="s-1", ip="10.0.0.1"):

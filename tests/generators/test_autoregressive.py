@@ -1,3 +1,6 @@
+import math
+
+import pytest
 import torch
 
 from generators import autoregressive as ar
@@ -119,3 +122,87 @@ def test_digits_log_likelihood_is_exact_sum_of_conditionals():
     )
     assert torch.allclose(ll, per_token.view(3, 64).sum(1), atol=1e-4)
     assert (ll < 0).all()
+
+
+PIXELS = ar.GPTConfig(vocab_size=257, block_size=784, n_layer=1, n_head=2, n_embd=8)
+NAMES = ar.GPTConfig(
+    vocab_size=27,
+    block_size=14,
+    n_layer=1,
+    n_head=2,
+    n_embd=16,
+    chars="\n" + "abcdefghijklmnopqrstuvwxyz",
+)
+
+
+def test_pixel_log_likelihood_is_the_sum_of_its_784_conditionals():
+    """pixels_log_likelihood is exact: log P(x) = Σ_t log p(x_t | x_<t) over 784 pixels,
+    each conditional read from a fresh forward pass of the prefix."""
+    torch.manual_seed(0)
+    m = ar.GPT(PIXELS).eval()
+    x = torch.randint(0, 256, (2, 784))
+    ll = ar.pixels_log_likelihood(m, x)
+    inp, _ = ar.pixels_inputs(x)
+    with torch.no_grad():
+        for t in (0, 300, 783):
+            logits, _ = m(inp[:, : t + 1])
+            lp = torch.log_softmax(logits[:, -1, :256], -1)
+            assert lp.shape == (2, 256)
+    logits, _ = m(inp)
+    manual = torch.log_softmax(logits[..., :256], -1).gather(-1, x[..., None]).sum((1, 2))
+    assert torch.allclose(ll, manual, atol=1e-3)
+    assert ar.pixels_bits_per_dim(m, x) == pytest.approx(float(-ll.mean()) / (784 * math.log(2)))
+
+
+def test_names_are_tokens_between_start_and_end_padded_and_ignored():
+    """A name becomes [END, letters] → [letters, END]; padding is ignored by the loss,
+    and names_nll averages over letters and ends."""
+    inp, tgt = ar.names_tokens(["ab", "c"], NAMES.chars, 5)
+    assert inp.tolist() == [[0, 1, 2, 0, 0], [0, 3, 0, 0, 0]]
+    assert tgt.tolist() == [[1, 2, 0, -100, -100], [3, 0, -100, -100, -100]]
+    torch.manual_seed(0)
+    m = ar.GPT(NAMES).eval()
+    inp, tgt = ar.names_tokens(["ab", "c"], NAMES.chars, 14)
+    with torch.no_grad():
+        logits, _ = m(inp)
+    logp = torch.log_softmax(logits, -1)
+    picks = [logp[r, t, tgt[r, t]] for r in range(2) for t in range(14) if tgt[r, t] >= 0]
+    assert ar.names_nll(m, ["ab", "c"]) == pytest.approx(-float(sum(picks)) / 5, rel=1e-5)
+
+
+def test_sampled_names_keep_the_prompt_and_stop_at_their_end():
+    """sample_names returns whole names starting with the prompt, of letters only."""
+    torch.manual_seed(0)
+    m = ar.GPT(NAMES).eval()
+    names, cands = ar.sample_names(m, 5, "ab", generator=torch.Generator().manual_seed(0))
+    assert len(names) == 5 and all(n.startswith("ab") and "\n" not in n for n in names)
+    assert all(len(n) <= 13 for n in names)
+
+
+def test_beam_search_over_names_scores_each_name_by_its_log_probability():
+    """Each finished beam's score is the model's log p of that name and its end; beams
+    come best first."""
+    torch.manual_seed(0)
+    m = ar.GPT(NAMES).eval()
+    found = ar.beam_names(m, "b", 3)
+    assert len(found) == 3 and [s for _, s in found] == sorted((s for _, s in found), reverse=True)
+    for name, score in found:
+        inp, tgt = ar.names_tokens([name], NAMES.chars, 14)
+        logits, _ = m(inp)
+        logp = torch.log_softmax(logits, -1)[0]
+        # the prompt's letters are given, not chosen: the score counts the rest
+        total = sum(float(logp[t, tgt[0, t]]) for t in range(1, len(name) + 1))
+        assert score == pytest.approx(total, abs=1e-4)
+
+
+def test_kv_cache_grows_in_place_and_follows_beams():
+    """The preallocated cache holds exactly the positions fed, and reorder keeps rows."""
+    torch.manual_seed(0)
+    m = ar.GPT(TINY).eval()
+    idx = torch.randint(0, 17, (3, 10))
+    _, cache = m(idx, cache=[])
+    assert cache.length == 10 and cache.k[0].shape[2] == TINY.block_size
+    cache.reorder(torch.tensor([2, 2, 0]))
+    full, _ = m(torch.cat([idx[[2, 2, 0]], idx[[2, 2, 0], :1]], 1))
+    step, _ = m(idx[[2, 2, 0], :1], cache=cache)
+    assert torch.allclose(step[:, -1], full[:, -1], atol=1e-5)

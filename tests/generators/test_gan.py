@@ -76,3 +76,14 @@ def test_fourier_critic_is_fitted_alone_and_drives_rejection():
     twin.load_state_dict(m.state_dict())
     x = torch.randn(7, 2)
     assert torch.equal(twin.drs_logit(x), m.drs_logit(x))
+
+
+def test_dcgan_maps_noise_to_28x28_images_and_trains_with_r1():
+    """The DCGAN's G gives (B, 1, 28, 28) images in [0, 1], D one logit per image, and
+    the shared GAN step (non-saturating loss + R1 on images) runs on it."""
+    cfg = gan.DCGANConfig(latent_dim=8, channels=4, batch_size=8)
+    m, history, _ = train.train("gan-digits28", steps=3, config=cfg, show=False)
+    x = gan.sample(m, 5, torch.Generator().manual_seed(0))
+    assert x.shape == (5, 1, 28, 28) and 0 <= x.min() <= x.max() <= 1
+    assert m.D(x).shape == (5,)
+    assert len(history) == 3 and all(np.isfinite(h).all() for h in history)

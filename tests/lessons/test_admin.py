@@ -5,9 +5,9 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from lessons.models import Episode, LearningPath, Lesson, LessonCompletion, Resource
+from lessons.models import Episode, GlossaryTerm, LearningPath, Lesson, LessonCompletion, Resource
 
-MODELS = [LearningPath, Lesson, Resource, LessonCompletion, Episode]
+MODELS = [LearningPath, Lesson, Resource, LessonCompletion, Episode, GlossaryTerm]
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ from http import HTTPStatus
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils.timezone import now
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from lessons.flashcards import scheduling as fc
-from lessons.models import Rating, StudyPreference
+from lessons.models import FsrsParameters, Rating, StudyPreference
 from lessons.quizzes import grading as quizzes
 
 MODELS = [
@@ -19,6 +21,8 @@ MODELS = [
     "quizquestion",
     "quizattempt",
     "quizanswer",
+    "cardrequeue",
+    "fsrsparameters",
 ]
 
 
@@ -34,9 +38,16 @@ def test_every_new_model_has_a_searchable_filterable_admin_list(
     request = rf.get("/")
     request.user, request.session = learner, {}
     attempt, _created = quizzes.attempt_start(request=request, path=first_path)
-    row = quizzes.attempt_review(attempt=attempt)[0]
+    row, missed = quizzes.attempt_review(attempt=attempt)[:2]
     quizzes.answer_record(
         attempt=attempt, question_id=row.question.id, option_ids=sorted(row.correct)
+    )
+    wrong = [o.id for o in missed.options if not o.correct][:1]
+    quizzes.answer_record(  # a miss, said "sure": its cards are requeued
+        attempt=attempt, question_id=missed.question.id, option_ids=wrong, certainty=3
+    )
+    FsrsParameters.objects.create(
+        learner=None, parameters=list(DEFAULT_PARAMETERS), review_count=600, fitted_at=now()
     )
     StudyPreference.objects.create(learner=learner)
     staff = django_user_model.objects.create_superuser("root", password="x-long-passphrase")

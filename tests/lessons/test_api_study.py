@@ -107,21 +107,22 @@ def test_quiz_through_the_api_with_session_auth(first_path, learner):
     api = APIClient()
     api.force_login(learner)
     questions = api.get("/api/quiz-questions/", {"path": first_path.slug}).json()
-    assert len(questions) == 16 and "correct" not in questions[0]["options"][0]
+    assert len(questions) == first_path.quiz_questions.count() > 0
+    assert "correct" not in questions[0]["options"][0]
     attempt = api.post("/api/quiz-attempts/", {"path": first_path.slug}, format="json")
     assert attempt.status_code == HTTPStatus.CREATED
     attempt = attempt.json()
-    assert attempt["result"] is None and attempt["total"] == 16
+    assert attempt["result"] is None and attempt["total"] == len(questions)
     url = f"/api/quiz-attempts/{attempt['id']}/answers/"
     for index, question in enumerate(attempt["questions"]):
         body = {"question": question["id"], "options": [question["options"][0]["id"]]}
         feedback = api.post(url, body, format="json")
         assert feedback.status_code == HTTPStatus.CREATED
-        assert feedback.json()["finished"] == (index == 15)
+        assert feedback.json()["finished"] == (index == len(questions) - 1)
         if index == 0:
             assert api.post(url, body, format="json").status_code == HTTPStatus.CONFLICT
     result = api.get(f"/api/quiz-attempts/{attempt['id']}/").json()
-    assert len(result["result"]) == 16 and result["score"] == sum(
+    assert len(result["result"]) == len(questions) and result["score"] == sum(
         r["points"] for r in result["result"]
     )
     wrong = {"question": attempt["questions"][0]["id"], "options": [1]}

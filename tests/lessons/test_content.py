@@ -64,6 +64,8 @@ def bundle():
 
 
 def words(markdown: str) -> int:
+    # a figure's alt text and caption describe a picture: not part of the reading length
+    markdown = re.sub(r'!\[[^\]]*\]\([^)\s]*(?:\s+"[^"]*")?\)', "", markdown)
     return len(re.findall(r"[A-Za-z][A-Za-z'-]*", markdown))
 
 

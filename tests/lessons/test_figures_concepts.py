@@ -111,13 +111,13 @@ def test_recomputed_attention_reproduces_the_models_own_attention():
     weights = torch.tensor(transformer.attention_weights(transformer.SENTENCE))
     for layer, block in enumerate(model.blocks):
         h = block.ln_1(x)
-        expected, _ = block.attn(h)
+        expected = block.attn(h)
         C = x.size(-1)
         n = block.attn.n_head
         v = block.attn.c_attn(h).split(C, dim=2)[2].view(1, T, n, C // n).transpose(1, 2)
         y = (weights[layer][None].float() @ v).transpose(1, 2).reshape(1, T, C)
         torch.testing.assert_close(block.attn.c_proj(y), expected, atol=5e-3, rtol=0)
-        x, _ = block(x)
+        x = block(x)
 
 
 def test_causal_mask_figure_data_matches_the_model_convention():

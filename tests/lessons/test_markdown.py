@@ -39,11 +39,14 @@ def test_math_is_left_for_katex_untouched():
 
 
 def test_code_is_highlighted_and_headings_feed_the_contents():
-    """Protects the in-page contents list and highlighted code blocks."""
+    """Protects the in-page contents list and highlighted code blocks, which a keyboard
+    can focus and so scroll (an author's own tabindex is still removed)."""
     rendered = render_markdown("## First part\n\n### Detail\n\n```python\nx = 1\n```\n")
     assert [(h.id, h.level) for h in rendered.headings] == [("first-part", 2), ("detail", 3)]
     assert '<h2 id="first-part">' in rendered.html
-    assert '<div class="highlight"><pre>' in rendered.html and 'class="n"' in rendered.html
+    assert '<div class="highlight"><pre tabindex="0">' in rendered.html
+    assert 'class="n"' in rendered.html
+    assert "tabindex" not in render_markdown('<p tabindex="5">x</p>\n').html
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

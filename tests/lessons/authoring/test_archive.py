@@ -98,9 +98,10 @@ def export_import_export(path: LearningPath, folder: Path) -> Path:
 def test_export_import_export_gives_the_same_bundle(client, learner, first_path, tmp_path):
     """Protects the round trip both ways in: through the commands (same slug) the
     second .zip is byte-identical; through the upload form (a new path, so a new slug)
-    every file — lessons, podcast audio, transcript — is identical but the manifest's
+    every file — lessons, glossary, podcast audio, transcript — is identical but the manifest's
     slug line."""
     first = export_import_export(first_path, tmp_path)
+    assert "glossary.yaml" in entries(first.read_bytes())  # the glossary travels too
 
     client.force_login(learner)
     assert upload(client, first.read_bytes()).status_code == HTTPStatus.FOUND

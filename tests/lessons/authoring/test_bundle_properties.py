@@ -1,7 +1,8 @@
 """Property tests of the one bundle validator (issue 13): hypothesis writes bundle
 folders, valid ones and ones with random mutations (texts at and past their limits,
 control characters, NUL, lone surrogates, duplicate slugs and keys, slugs differing
-only in case, huge bodies, wrong types, a broken podcast), and checks the contract:
+only in case, glossary names twice or Markdown in a definition, huge bodies, wrong
+types, a broken podcast), and checks the contract:
 
     whatever `bundle_read` accepts, the importer imports without an error;
     whatever it refuses (BundleError) writes nothing: rows and media files unchanged.
@@ -59,6 +60,10 @@ STRUCTURAL = [
     "NUL in the transcript",
     "NaN in episode.json",
     "NUL in episode.json",
+    "glossary term twice but for case",
+    "glossary alias of another term",
+    "glossary term of an unknown lesson",
+    "Markdown in a definition",
 ]
 
 words = st.text(SAFE, min_size=1, max_size=20).filter(str.strip)
@@ -88,6 +93,9 @@ questions = st.fixed_dictionaries(
         "explanation": words,
     }
 )
+# A definition is plain text: no `$`, `_`, `*`, or a leading "- " (Markdown).
+plain = st.text("abcdefghij KLMN.éß→漢", min_size=1, max_size=40).filter(str.strip)
+glossary_terms = st.tuples(words, st.lists(words, max_size=2), plain, st.integers(0, 9))
 bundles = st.fixed_dictionaries(
     {
         "slug": st.sampled_from(["small", "a-b_c", "s" * 100]),
@@ -97,6 +105,7 @@ bundles = st.fixed_dictionaries(
         "resources": st.lists(resources, max_size=2),
         "cards": st.lists(st.tuples(words, words, st.integers(0, 9)), max_size=3),
         "questions": st.lists(st.tuples(questions, st.integers(0, 9)), max_size=3),
+        "glossary": st.lists(glossary_terms, max_size=3),
         "podcast": st.sampled_from([None, "as shipped", "script only"]),
         # none in some examples: those bundles must be accepted
         "mutations": st.lists(
@@ -111,7 +120,8 @@ bundles = st.fixed_dictionaries(
 
 
 def files_of(data: dict) -> dict:
-    """The valid bundle's files as data: path.yaml, bodies, cards.yaml, quiz.yaml."""
+    """The valid bundle's files as data: path.yaml, bodies, cards.yaml, quiz.yaml,
+    glossary.yaml."""
     lessons, bodies = [], {}
     for i, chapter in enumerate(data["lessons"]):
         children = []
@@ -140,6 +150,15 @@ def files_of(data: dict) -> dict:
         quiz.append(
             {**item, "question": q["question"], "options": options, "explanation": q["explanation"]}
         )
+    glossary = [
+        {
+            "term": f"term{n} {term.strip()}",  # unique, with a letter: valid
+            "aliases": [f"alias{n}-{k} {alias.strip()}" for k, alias in enumerate(aliases)],
+            "definition": definition.strip(),
+            "lesson": chapters[at % len(chapters)],
+        }
+        for n, (term, aliases, definition, at) in enumerate(data["glossary"])
+    ]
     manifest = {
         "slug": data["slug"],
         "title": data["title"],
@@ -152,6 +171,7 @@ def files_of(data: dict) -> dict:
         "bodies": bodies,
         "cards": cards,
         "quiz": quiz,
+        "glossary": glossary,
         "podcast": data["podcast"],
     }
 
@@ -171,7 +191,7 @@ def text_places(value, found=None) -> list:
 def mutate(files: dict, kind: str, at: int, what) -> None:
     manifest, lessons = files["manifest"], files["manifest"]["lessons"]
     if kind == "text":
-        places = text_places([manifest, files["cards"], files["quiz"]])
+        places = text_places([manifest, files["cards"], files["quiz"], files["glossary"]])
         container, key = places[at % len(places)]
         container[key] = what
         return
@@ -207,6 +227,14 @@ def mutate(files: dict, kind: str, at: int, what) -> None:
     elif what == "a number as a key":
         manifest[7] = "a number"
         manifest[2.5] = "and a float"
+    elif what == "glossary term twice but for case" and len(files["glossary"]) > 1:
+        files["glossary"][-1]["term"] = files["glossary"][0]["term"].upper()
+    elif what == "glossary alias of another term" and len(files["glossary"]) > 1:
+        files["glossary"][-1]["aliases"].append(files["glossary"][0]["term"])
+    elif what == "glossary term of an unknown lesson" and files["glossary"]:
+        files["glossary"][0]["lesson"] = "no-such-lesson"
+    elif what == "Markdown in a definition" and files["glossary"]:
+        files["glossary"][0]["definition"] = "A *bold* claim."
     elif what in ("fake audio", "NUL in the script", "NUL in the transcript") or "json" in what:
         files["podcast"] = what
 
@@ -225,6 +253,8 @@ def write(folder: Path, files: dict) -> None:
         (folder / "cards.yaml").write_text(dump(files["cards"]))
     if files["quiz"]:
         (folder / "quiz.yaml").write_text(dump(files["quiz"]))
+    if files["glossary"]:
+        (folder / "glossary.yaml").write_text(dump(files["glossary"]))
     if files["podcast"] is not None:
         podcast(folder / "podcast", files["podcast"])
 
@@ -298,6 +328,7 @@ def test_what_the_reader_accepts_imports_and_what_it_refuses_writes_nothing(
     assert path.lessons.count() == sum(1 for _ in bundle.walk())
     assert path.flashcards.count() == len(bundle.cards)
     assert path.quiz_questions.count() == len(bundle.questions)
+    assert path.glossary_terms.count() == len(bundle.glossary)
 
 
 @pytest.mark.django_db

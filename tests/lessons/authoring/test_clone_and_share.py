@@ -37,7 +37,8 @@ def staff(django_user_model):
 def test_make_it_your_own_gives_a_deep_private_copy_that_records_its_origin(
     client, learner, first_path
 ):
-    """Protects the clone: every lesson (tree, titles, bodies) and resource is copied,
+    """Protects the clone: every lesson (tree, titles, bodies), resource and glossary
+    term is copied (each term pointing at the copy's lesson),
     the copy is private, owned by the learner and points back at the original."""
     client.force_login(learner)
     response = client.post(reverse("path_clone", args=[first_path.slug]))
@@ -57,6 +58,8 @@ def test_make_it_your_own_gives_a_deep_private_copy_that_records_its_origin(
         first_path.lessons.values_list("id", flat=True)
     )
     assert copy.resources.count() == first_path.resources.count() > 0
+    assert copy.glossary_terms.count() == first_path.glossary_terms.count() > 0
+    assert not copy.glossary_terms.exclude(lesson__path=copy).exists()  # its own lessons
 
 
 @pytest.mark.django_db

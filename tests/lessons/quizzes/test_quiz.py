@@ -97,7 +97,7 @@ def answer(client, attempt, question_id, option_ids, htmx=False):
 def test_whole_quiz_without_javascript_scores_and_reviews_every_answer(client, first_path):
     """Protects the plain-form flow: each answer redirects to its feedback (explanation
     and lesson link), then to the next question; the last finishes the attempt, and the
-    score page reviews all sixteen with the points the rule gives."""
+    score page reviews every question with the points the rule gives."""
     attempt = start(client, first_path)
     rows = quizzes.attempt_review(attempt=attempt)
     expected = 0.0
@@ -122,8 +122,9 @@ def test_whole_quiz_without_javascript_scores_and_reviews_every_answer(client, f
     assert attempt.finished_at is not None
     assert attempt.score == pytest.approx(expected)
     result = client.get(attempt_url(attempt, "quiz_result")).content.decode()
-    assert f'class="score">{floatformat(expected, "-2")} / 16 ' in result
-    assert result.count('class="result-item') == 16
+    total = first_path.quiz_questions.count()
+    assert f'class="score">{floatformat(expected, "-2")} / {total} ' in result
+    assert result.count('class="result-item') == total
     assert "max(0, (right chosen − wrong chosen) ÷ number of right options)" in result
 
 
@@ -214,10 +215,12 @@ def test_history_and_best_score_on_quiz_and_path_pages(client, first_path, learn
             )
     start(client, first_path)  # one in progress
     html = client.get(reverse("path_quiz", args=[first_path.slug])).content.decode()
-    assert "Best score: <strong>7 / 16</strong> (44%)" in html
-    assert "3 / 16 (19%)" in html and "in progress" in html and "Resume" in html
+    n = first_path.quiz_questions.count()
+    best, other = f"7 / {n} ({round(700 / n)}%)", f"3 / {n} ({round(300 / n)}%)"
+    assert f"Best score: <strong>7 / {n}</strong> ({round(700 / n)}%)" in html
+    assert other in html and "in progress" in html and "Resume" in html
     path_html = client.get(first_path.get_absolute_url()).content.decode()
-    assert "Best score: 7 / 16 (44%)" in path_html
+    assert f"Best score: {best}" in path_html
 
 
 def test_anonymous_attempts_are_kept_on_sign_in(client, first_path, learner):
@@ -322,11 +325,12 @@ def test_sign_in_with_an_open_attempt_on_both_sides_keeps_one_open(client, first
     assert attempts.get(finished_at__isnull=True) == mine
 
 
-def test_the_paths_quiz_has_sixteen_questions_each_linked_to_a_real_section(client, first_path):
-    """Protects the content: 16 questions, the first as the brief asks, both kinds, and
-    every lesson link's anchor is a heading id on that lesson's page."""
+def test_the_paths_quiz_has_25_questions_each_linked_to_a_real_section(client, first_path):
+    """Protects the content: 25 questions (nine of them predict-then-sample), the first
+    as the brief asks, both kinds, and every lesson link's anchor is a heading id on
+    that lesson's page."""
     questions = list(first_path.quiz_questions.select_related("lesson"))
-    assert len(questions) == 16
+    assert len(questions) == 25
     assert questions[0].text == (
         "What is the primary difference between a generative model and a discriminative model?"
     )
