@@ -70,7 +70,7 @@ def serve(port: int) -> subprocess.Popen:
         try:
             requests.get(f"http://127.0.0.1:{port}/bench/bare/1/", timeout=5)
             return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or still booting
             time.sleep(0.2)
     server.kill()
     sys.exit("gunicorn did not start within 60 s")
