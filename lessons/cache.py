@@ -16,8 +16,11 @@ them under it; the second replacement leaves that entry unreachable.
 Anonymous readers with no session, most readers, get whole pages from the cache
 (`shared_page`): rendered once per content version and URL with a placeholder for the
 CSRF token, which is filled in per request, and answered with 304 Not Modified when the
-browser already holds the same page. Everyone else's pages are rendered per request
-from cached parts, so one learner's progress never reaches another's page.
+browser already holds the same page. Readers with a session get the page kept once per
+kind of reader (`learner_page`) with their own name, token and parts (ticks, progress,
+counts) filled in per request, so one learner's progress never reaches another's page;
+a signed-in learner's completions are kept under a version of their own progress that
+every write of it replaces (`progress_cached`).
 """
 
 import functools
@@ -25,6 +28,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TypeVar
 
 from django.conf import settings
@@ -34,6 +38,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 
 from lessons import models
 
@@ -41,6 +46,7 @@ T = TypeVar("T")
 
 PART_SECONDS = 24 * 3600  # an unread part leaves the cache after a day
 CSRF_PLACEHOLDER = "csrf-token-filled-in-per-request"
+NAME_PLACEHOLDER = "learner-name-filled-in-per-request"
 
 
 @functools.cache
@@ -62,9 +68,11 @@ def _version_key(path_id: int) -> str:
     return f"content-version:{path_id}"
 
 
-def content_version(path_id: int) -> str:
-    """The path's current content version (made on first use)."""
-    key = _version_key(path_id)
+def _progress_key(learner_id: int) -> str:
+    return f"progress-version:{learner_id}"
+
+
+def _version(key: str) -> str:
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)  # two first readers: one wins
@@ -72,24 +80,81 @@ def content_version(path_id: int) -> str:
     return version
 
 
-def content_changed(path_id: int) -> None:
-    """Call after writing any of a path's content: its cached parts are unreachable
-    from the next request on (now, and again once the transaction commits)."""
+def _bump(key: str) -> None:
+    """A new version under `key`, now and again once the transaction commits."""
 
     def bump() -> None:
-        cache.set(_version_key(path_id), uuid.uuid4().hex, timeout=None)
+        cache.set(key, uuid.uuid4().hex, timeout=None)
 
     bump()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(bump)
 
 
+def content_version(path_id: int) -> str:
+    """The path's current content version (made on first use)."""
+    return _version(_version_key(path_id))
+
+
+def content_changed(path_id: int) -> None:
+    """Call after writing any of a path's content: its cached parts are unreachable
+    from the next request on (now, and again once the transaction commits)."""
+    _bump(_version_key(path_id))
+
+
+def progress_changed(learner_id: int) -> None:
+    """Call after writing a signed-in learner's completions (the signals below do for
+    saves and deletes; `bulk_create` sends none): what `progress_cached` kept for them
+    is unreachable from the next request on."""
+    _bump(_progress_key(learner_id))
+
+
+# A key that names a content version (and the code) names a value that never changes:
+# each process keeps the latest of them in memory too, and reads them without going to
+# the cache and unpickling. Only the versions themselves are read from the cache.
+_HERE: dict[str, object] = {}
+HERE_MAX = 500  # entries; all are dropped when full (a new version makes most stale)
+
+
+def _get_unchanging(key: str):
+    value = _HERE.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _keep_here(key, value)
+    return value
+
+
+def _set_unchanging(key: str, value) -> None:
+    cache.set(key, value, PART_SECONDS)
+    _keep_here(key, value)
+
+
+def _keep_here(key: str, value) -> None:
+    if len(_HERE) >= HERE_MAX:
+        _HERE.clear()
+    _HERE[key] = value
+
+
 def cached(path_id: int, name: str, build: Callable[[], T]) -> T:
     """`build()` for this version of the path's content, built once and kept. `build`
     reads the rows it needs itself: rows read before this call may be older than the
-    version the result is kept under."""
+    version the result is kept under. Callers must not change what they get: it is
+    shared by every request this process serves."""
     key = f"part:{code_version()}:{path_id}:{content_version(path_id)}:{name}"
-    kept = cache.get(key)  # (value,): a value of None is kept too
+    kept = _get_unchanging(key)  # (value,): a value of None is kept too
+    if kept is None:
+        kept = (build(),)
+        _set_unchanging(key, kept)
+    return kept[0]
+
+
+def progress_cached(learner_id: int, path_id: int, name: str, build: Callable[[], T]) -> T:
+    """`build()` for this version of the learner's progress and the path's content,
+    built once and kept; `build` reads the rows itself, as for `cached`."""
+    progress = _version(_progress_key(learner_id))  # both read before the rows they name
+    key = f"progress:{learner_id}:{progress}:{path_id}:{content_version(path_id)}:{name}"
+    kept = cache.get(key)
     if kept is None:
         kept = (build(),)
         cache.set(key, kept, PART_SECONDS)
@@ -143,7 +208,7 @@ def shared_path_page(
     rendered under, with no database query; otherwise `lookup()` finds the path (404 if
     anonymous readers may not read it: making a path private saves it, a new version)."""
     if not _shareable(request):
-        return render(lookup())
+        return render(_path_for_reader(request, lookup))
     key = f"path-page:{code_version()}:{_digest(request.path)}"
     entry = cache.get(key)  # (path id, content version, HTML)
     if entry is not None and content_version(entry[0]) == entry[1]:
@@ -156,6 +221,23 @@ def shared_path_page(
     html = response.content.decode()
     cache.set(key, (path.id, version, html), PART_SECONDS)
     return _send(request, html, f"{key}:{version}")
+
+
+def _path_for_reader(
+    request: HttpRequest, lookup: Callable[[], "models.LearningPath"]
+) -> "models.LearningPath":
+    """`lookup()`, or, for a path open to all, the path as read under its current content
+    version from the cache: what every reader may read needs no query per reader."""
+    key = f"open-path:{code_version()}:{_digest(request.path)}"
+    entry = cache.get(key)  # (path id, content version, path)
+    if entry is not None and content_version(entry[0]) == entry[1]:
+        return entry[2]
+    path = lookup()  # 404 for a path this reader may not read
+    version = content_version(path.id)
+    fresh = models.LearningPath.objects.get(pk=path.pk)  # read after the version it is kept under
+    if fresh.open_to_all:
+        cache.set(key, (path.id, version, fresh), PART_SECONDS)
+    return path
 
 
 def _render_shareable(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -184,6 +266,65 @@ def _send(request: HttpRequest, html: str, key: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-cache"  # ask each time: edits show at once
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+# --- pages of learners: one page per kind of reader, their own parts filled in ----------
+
+
+def learner_part(name: str) -> str:
+    """Where a learner's own part goes in a learner page (see `learner_page`)."""
+    return f"<!--learner:{name}-->"
+
+
+def learner_page(
+    request: HttpRequest,
+    *,
+    path_id: int,
+    variant: str,
+    render: Callable[[dict | None], HttpResponse],
+    fill: Callable[[str, str], str],
+) -> HttpResponse:
+    """A page of a reader with a session (signed in or not): the page as every reader
+    of its `variant` sees it, rendered once per content version and URL and kept, with
+    this reader's own parts put in by `fill(html, csrf_token)`. Rendering a page for everyone costs
+    far more than filling in a few parts, and no reader's parts are ever kept.
+
+    `render(placeholders)` renders the shared page: `placeholders` goes into its
+    context (the signed-in user's name is a placeholder, filled in here with the CSRF
+    token) and the reader's parts are left as `learner_part(name)` marks. With pending
+    messages, which show on the page, or a query or htmx, it is `render(None)`: the
+    whole page for this reader, kept nowhere; so it is when the page is being rendered
+    for `shared_page`, which keeps it whole."""
+    if getattr(request, "csrf_placeholder", False):
+        return render(None)
+    messages = "messages" in request.COOKIES or "_messages" in request.session
+    if messages or request.GET or getattr(request, "htmx", False):
+        return render(None)
+    version = content_version(path_id)  # read before the content it names
+    key = f"learner-page:{code_version()}:{path_id}:{version}:{variant}:{_digest(request.path)}"
+    html = _get_unchanging(key)
+    if html is None:
+        request.csrf_placeholder = True
+        placeholders = {}
+        if request.user.is_authenticated:
+            placeholders["user"] = SimpleNamespace(is_authenticated=True, username=NAME_PLACEHOLDER)
+        response = render(placeholders)
+        request.csrf_placeholder = False
+        html = response.content.decode()
+        if response.status_code != 200:
+            response.content = _personal(request, html, get_token(request))
+            return response
+        _set_unchanging(key, html)
+    token = get_token(request)  # once: each call masks the secret anew
+    return HttpResponse(fill(_personal(request, html, token), token))
+
+
+def _personal(request: HttpRequest, html: str, token: str) -> str:
+    """A learner page with this reader's CSRF token and name."""
+    html = html.replace(CSRF_PLACEHOLDER, token)
+    if request.user.is_authenticated:
+        html = html.replace(NAME_PLACEHOLDER, escape(request.user.get_username()))
+    return html
 
 
 def csrf_placeholder(request: HttpRequest) -> dict:
@@ -233,7 +374,15 @@ CONTENT_MODELS = (
 )
 
 
+def _on_progress(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        progress_changed(instance.learner_id)
+
+
 def connect_signals() -> None:
     for model in CONTENT_MODELS:
         post_save.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}-d")
+    completion = models.LessonCompletion
+    post_save.connect(_on_progress, sender=completion, dispatch_uid="progress")
+    post_delete.connect(_on_progress, sender=completion, dispatch_uid="progress-d")

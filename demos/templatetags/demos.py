@@ -1,4 +1,5 @@
-"""``{% lesson_demo lesson.slug %}``: the family's live demo inside the lesson on it."""
+"""``{% lesson_demo lesson.slug %}``: the family's live demo inside the lesson on it;
+``lesson.slug|has_demo``: whether there is one."""
 
 from django import template
 from django.template.loader import render_to_string
@@ -16,6 +17,11 @@ register = template.Library()
 # reader: rendered once per process and language, with a placeholder for the CSRF token.
 _SHIPPED: dict[tuple[str, str | None], str] = {}
 CSRF_PLACEHOLDER = "csrf-token-of-this-reader"
+
+
+@register.filter
+def has_demo(lesson_slug: str) -> bool:
+    return lesson_slug in BY_LESSON
 
 
 @register.simple_tag(takes_context=True)

@@ -55,3 +55,8 @@ class LearningPath(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("path_detail", kwargs={"slug": self.slug})
+
+    @property
+    def open_to_all(self) -> bool:
+        """Whether anyone may read it by its URL: published, and public or unlisted."""
+        return self.published and self.visibility != Visibility.PRIVATE

@@ -2,12 +2,13 @@
 learner's progress. Each documents its queries."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from lessons.cache import cached
+from lessons.cache import cached, progress_cached
 from lessons.markdown import FigureFile, FigureSet
 from lessons.models import LearningPath, Lesson, LessonCompletion, PathFigure, Visibility
 
@@ -61,15 +62,17 @@ def lesson_tree(*, path: LearningPath) -> list[LessonNode]:
 
 def reading_tree(*, path: LearningPath) -> list[LessonNode]:
     """The tree as the reading pages show it, without lesson bodies, from the cache:
-    one query per content version of the path, none after (lessons/cache.py)."""
+    two queries per content version of the path, none after (lessons/cache.py). Its
+    lessons carry the path as read under that version; the tree is shared by every
+    request: never change it."""
 
     def build() -> list[LessonNode]:
         lessons = Lesson.objects.filter(path=path).defer("body").order_by("position", "id")
-        return build_tree(list(lessons))
+        tree = build_tree(list(lessons))
+        _attach(tree, LearningPath.objects.get(pk=path.pk))  # read after the version
+        return tree
 
-    tree = cached(path.id, "tree", build)
-    _attach(tree, path)
-    return tree
+    return cached(path.id, "tree", build)
 
 
 def _attach(nodes: list[LessonNode], path: LearningPath) -> None:
@@ -135,7 +138,12 @@ def path_progress(*, ordered: list[LessonNode], recent: list[int]) -> PathProgre
 
 
 def completions_in_order(*, request, path: LearningPath) -> list[int]:
-    """This learner's completed lesson ids in the path, oldest first (one query)."""
+    """This learner's completed lesson ids in the path, oldest first: for a signed-in
+    learner one query per change of their progress or the path's content, then from
+    the cache; none for an anonymous one."""
+    if request.user.is_authenticated:
+        build = partial(_completions_in_order, request=request, paths=[path])
+        return progress_cached(request.user.id, path.id, "completions", build)
     return _completions_in_order(request=request, paths=[path])
 
 

@@ -4,6 +4,7 @@ free slug every new path, lesson, card and question takes."""
 from django.contrib.auth.models import User
 from django.utils.text import slugify
 
+from lessons.cache import progress_changed
 from lessons.models import Lesson, LessonCompletion
 
 from .selectors import SESSION_COMPLETED
@@ -30,6 +31,7 @@ def progress_keep_anonymous(*, session, learner: User) -> None:
         [LessonCompletion(learner=learner, lesson_id=lesson_id) for lesson_id in lessons],
         ignore_conflicts=True,
     )
+    progress_changed(learner.id)  # bulk_create sends no signal
 
 
 def free_slug(base: str, taken: set[str], fallback: str, limit: int = 100) -> str:

@@ -31,12 +31,13 @@ DONE_MARK = re.compile(r"<!--done:(\d+)-->")
 def tree_html(
     *,
     path: LearningPath,
-    completed: set[int],
+    completed: set[int] | None,
     current: Lesson | None = None,
     chapter: Lesson | None = None,
 ) -> SafeString:
     """The path's tree (or the lessons of `chapter`) as HTML, with this learner's ticks
-    and the current lesson marked."""
+    and the current lesson marked; with `completed` None, the marks where ticks may go
+    are left for `ticks` to fill in later (a page kept for every learner)."""
 
     def render() -> str:
         # The tree is read here, after the version the HTML is kept under: never older.
@@ -48,12 +49,18 @@ def tree_html(
 
     part = "tree" if chapter is None else f"chapter:{chapter.id}"
     html = cached(path.id, f"html:{part}", render)
-    tick = f'<span class="done" title="{_("Completed")}" aria-label="completed">✓</span>'
-    html = DONE_MARK.sub(lambda m: tick if int(m[1]) in completed else "", html)
+    if completed is not None:
+        html = ticks(html, completed)
     if current is not None:
         mark = f'data-lesson="{current.id}"'
         html = html.replace(mark, f'{mark} aria-current="page"')
     return mark_safe(html)  # noqa: S308 (our template's output, escaped there)
+
+
+def ticks(html: str, completed: set[int]) -> str:
+    """`html` with a tick at the mark of each completed lesson and the other marks gone."""
+    tick = f'<span class="done" title="{_("Completed")}" aria-label="completed">✓</span>'
+    return DONE_MARK.sub(lambda m: tick if int(m[1]) in completed else "", html)
 
 
 def lesson_body(*, path: LearningPath, lesson: Lesson) -> Rendered:

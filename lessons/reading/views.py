@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from lessons.cache import cached, shared_path_page
+from lessons.cache import cached, learner_page, learner_part, shared_path_page
 from lessons.flashcards import scheduling as flashcards
 from lessons.glossary import selectors as glossary
 from lessons.lookups import readable_path
@@ -25,7 +26,7 @@ from lessons.models import Episode
 from lessons.quizzes import grading as quizzes
 
 from . import selectors, services
-from .tree import lesson_body, tree_html
+from .tree import lesson_body, ticks, tree_html
 
 
 @require_GET
@@ -40,20 +41,59 @@ def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return shared_path_page(request, lookup=lookup, render=partial(_path_page, request))
 
 
+PATH_TEMPLATE = "lessons/reading/path.html"
+PATH_PARTS = ("path-progress", "path-continue", "path-cards", "path-quiz")  # the reader's own
+
+
 def _path_page(request: HttpRequest, path) -> HttpResponse:
     reading = selectors.path_reading(request=request, path=path)
-    context = {
+    can_edit = selectors.path_can_edit(user=request.user, path=path)
+    own = {
         "path": path,
         "tree": reading.tree,
-        "tree_html": tree_html(path=path, completed=reading.completed),
         "progress": reading.progress,
-        "can_edit": selectors.path_can_edit(user=request.user, path=path),
-        "episode": cached(path.id, "episode", lambda: Episode.objects.filter(path=path).first()),
+        "card_counts": flashcards.study_queue(request=request, path=path).counts,
+        "best_quiz": quizzes.best_score(quizzes.attempts_of(request=request, path=path)),
     }
-    context["card_counts"] = flashcards.study_queue(request=request, path=path).counts
-    context["best_quiz"] = quizzes.best_score(quizzes.attempts_of(request=request, path=path))
-    context["glossary_url"] = glossary.glossary_link(path=path)
-    return render(request, "lessons/reading/path.html", context)
+
+    def page(placeholders: dict | None) -> HttpResponse:
+        completed = None if placeholders is not None else reading.completed
+        context = {
+            **own,
+            "tree_html": tree_html(path=path, completed=completed),
+            "can_edit": can_edit,
+            "glossary_url": glossary.glossary_link(path=path),
+            "episode": cached(
+                path.id, "episode", lambda: Episode.objects.filter(path=path).first()
+            ),
+            "learner_parts": PATH_PARTS if placeholders is not None else (),
+            **(placeholders or {}),
+        }
+        return render(request, PATH_TEMPLATE, context)
+
+    fill = partial(_fill, request, PATH_TEMPLATE, PATH_PARTS, own, reading.completed)
+    return learner_page(
+        request, path_id=path.id, variant=_variant(request, can_edit), render=page, fill=fill
+    )
+
+
+def _variant(request: HttpRequest, can_edit: bool) -> str:
+    """Which page kept for every reader this reader gets (see `learner_page`)."""
+    variant = "editor" if can_edit else "reader"
+    return variant + (":signed-in" if request.user.is_authenticated else ":anonymous")
+
+
+def _fill(
+    request, template: str, parts, own: dict, completed: set[int], html: str, token: str
+) -> str:
+    """A learner page with this reader's ticks and their own parts of `template`."""
+    html = ticks(html, completed)
+    for part in parts:
+        if learner_part(part) in html:  # e.g. a lesson with no demo has no demo part
+            context = {**own, "csrf_token": token}
+            mine = render_to_string(f"{template}#{part}", context, request)
+            html = html.replace(learner_part(part), mine)
+    return html
 
 
 @require_GET
@@ -61,6 +101,10 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
     lookup = partial(readable_path, request, path_slug)
     page = partial(_lesson_page, request, lesson_slug=lesson_slug)
     return shared_path_page(request, lookup=lookup, render=page)
+
+
+LESSON_TEMPLATE = "lessons/reading/lesson.html"
+LESSON_PARTS = ("lesson-progress", "lesson-demo")  # the reader's own, in LESSON_TEMPLATE
 
 
 def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpResponse:
@@ -71,23 +115,37 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
         raise Http404(_("No such lesson in this path."))
     node = ordered[index]
     lesson = node.lesson
-    context = {
+    can_edit = selectors.path_can_edit(user=request.user, path=path)
+    own = {
         "path": path,
-        "node": node,
         "lesson": lesson,
-        "glossary_url": glossary.glossary_link(path=path),
-        "rendered": lesson_body(path=path, lesson=lesson),
-        "tree_html": tree_html(path=path, completed=reading.completed, current=lesson),
-        "chapter_html": tree_html(path=path, completed=reading.completed, chapter=lesson)
-        if node.children
-        else "",
-        "previous": ordered[index - 1].lesson if index > 0 else None,
-        "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
         "completed": reading.completed,
         "progress": reading.progress,
-        "can_edit": selectors.path_can_edit(user=request.user, path=path),
     }
-    return render(request, "lessons/reading/lesson.html", context)
+
+    def page(placeholders: dict | None) -> HttpResponse:
+        completed = None if placeholders is not None else reading.completed
+        context = {
+            **own,
+            "node": node,
+            "glossary_url": glossary.glossary_link(path=path),
+            "rendered": lesson_body(path=path, lesson=lesson),
+            "tree_html": tree_html(path=path, completed=completed, current=lesson),
+            "chapter_html": tree_html(path=path, completed=completed, chapter=lesson)
+            if node.children
+            else "",
+            "previous": ordered[index - 1].lesson if index > 0 else None,
+            "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
+            "can_edit": can_edit,
+            "learner_parts": LESSON_PARTS if placeholders is not None else (),
+            **(placeholders or {}),
+        }
+        return render(request, LESSON_TEMPLATE, context)
+
+    fill = partial(_fill, request, LESSON_TEMPLATE, LESSON_PARTS, own, reading.completed)
+    return learner_page(
+        request, path_id=path.id, variant=_variant(request, can_edit), render=page, fill=fill
+    )
 
 
 @require_POST

@@ -292,3 +292,61 @@ def test_resources_added_by_bulk_import_show_at_once(client, path):
     )
     path_import(bundle=dataclasses.replace(bundle, resources=[*bundle.resources, extra]))
     assert "Added later" in client.get(pages(path)["resources"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_kept_for_every_learner_carries_each_ones_name_token_and_rights(
+    path, owner, django_user_model
+):
+    """Protects signed-in pages built from one page kept per kind of reader: each
+    learner sees their own name (escaped), their own CSRF token (their "Mark complete"
+    posts), and the editor's link only when they may edit; none of it leaks to the next
+    learner served from the same kept page."""
+    ann = django_user_model.objects.create_user(username="ann<b>", password="pw-long-enough-1")
+    bea = django_user_model.objects.create_user(username="bea-r", password="pw-long-enough-1")
+    readers = {}
+    for user in (ann, bea, owner):
+        readers[user.username] = Client(enforce_csrf_checks=True)
+        readers[user.username].force_login(user)
+    for url, edit in (
+        (pages(path)["path"], "Edit this path"),
+        (pages(path)["lesson"], "Edit this lesson"),
+    ):
+        for _ in range(2):  # the second round is served from the kept page
+            for name, reader in readers.items():
+                html = reader.get(url).content.decode()
+                others = [other for other in readers if other != name]
+                assert all(f'<span class="muted">{o}' not in html for o in others)
+                assert "learner-name-filled-in-per-request" not in html
+                assert "csrf-token-filled-in-per-request" not in html
+                assert (edit in html) == (name == owner.username)
+    url = pages(path)["lesson"]
+    ann_html = readers["ann<b>"].get(url).content.decode()
+    assert '<span class="muted">ann&lt;b&gt;</span>' in ann_html
+    token = ann_html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    complete = reverse("lesson_complete", args=[path.slug, "three"])
+    posted = readers["ann<b>"].post(complete, {"csrfmiddlewaretoken": token})
+    assert posted.status_code == HTTPStatus.FOUND
+    assert LessonCompletion.objects.filter(learner=ann, lesson__slug="three").exists()
+    assert "You completed this lesson" in readers["ann<b>"].get(url).content.decode()
+    assert "You completed this lesson" not in readers["bea-r"].get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_learners_kept_progress_follows_every_change_to_it(path, django_user_model):
+    """Protects the learner's progress kept in the cache: completing a lesson, progress
+    brought along at sign-in (written in bulk, with no signal) and a completion deleted
+    (as the admin does) all show on the very next page."""
+    ada = django_user_model.objects.create_user(username="ada-p", password="pw-long-enough-1")
+    reader = Client()
+    reader.force_login(ada)
+    url = pages(path)["path"]
+    assert "0 / 6 lessons" in reader.get(url).content.decode()  # kept from here on
+    reader.post(reverse("lesson_complete", args=[path.slug, "three"]))
+    assert "1 / 6 lessons" in reader.get(url).content.decode()
+    reader.post(reverse("logout"))
+    reader.post(reverse("lesson_complete", args=[path.slug, "one-a"]))  # anonymous now
+    reader.post(reverse("login"), {"username": "ada-p", "password": "pw-long-enough-1"})
+    assert "2 / 6 lessons" in reader.get(url).content.decode()
+    LessonCompletion.objects.filter(learner=ada, lesson__slug="three").delete()
+    assert "1 / 6 lessons" in reader.get(url).content.decode()
