@@ -38,6 +38,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
 from lessons import models
@@ -45,8 +46,22 @@ from lessons import models
 T = TypeVar("T")
 
 PART_SECONDS = 24 * 3600  # an unread part leaves the cache after a day
-CSRF_PLACEHOLDER = "csrf-token-filled-in-per-request"
-NAME_PLACEHOLDER = "learner-name-filled-in-per-request"
+
+
+@functools.cache
+def _placeholder(what: str) -> str:
+    """The mark a kept page holds where each reader's `what` is filled in. Derived from
+    SECRET_KEY, so no author can guess it: a lesson body is learner-written, and a fixed
+    mark written into a link would be replaced by every reader's CSRF token or name."""
+    return "keep-" + salted_hmac("lessons.cache.placeholder", what).hexdigest()[:32]
+
+
+def csrf_mark() -> str:
+    return _placeholder("csrf")
+
+
+def name_mark() -> str:
+    return _placeholder("name")
 
 
 @functools.cache
@@ -248,7 +263,7 @@ def _render_shareable(request: HttpRequest, render: Callable[[], HttpResponse]) 
     request.csrf_placeholder = False
     if response.status_code != 200:
         token = get_token(request).encode()
-        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
+        response.content = response.content.replace(csrf_mark().encode(), token)
     return response
 
 
@@ -261,7 +276,7 @@ def _send(request: HttpRequest, html: str, key: str) -> HttpResponse:
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(html.replace(CSRF_PLACEHOLDER, token))
+        response = HttpResponse(html.replace(csrf_mark(), token))
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"  # ask each time: edits show at once
     patch_vary_headers(response, ["Cookie"])
@@ -307,7 +322,7 @@ def learner_page(
         request.csrf_placeholder = True
         placeholders = {}
         if request.user.is_authenticated:
-            placeholders["user"] = SimpleNamespace(is_authenticated=True, username=NAME_PLACEHOLDER)
+            placeholders["user"] = SimpleNamespace(is_authenticated=True, username=name_mark())
         response = render(placeholders)
         request.csrf_placeholder = False
         html = response.content.decode()
@@ -321,9 +336,9 @@ def learner_page(
 
 def _personal(request: HttpRequest, html: str, token: str) -> str:
     """A learner page with this reader's CSRF token and name."""
-    html = html.replace(CSRF_PLACEHOLDER, token)
+    html = html.replace(csrf_mark(), token)
     if request.user.is_authenticated:
-        html = html.replace(NAME_PLACEHOLDER, escape(request.user.get_username()))
+        html = html.replace(name_mark(), escape(request.user.get_username()))
     return html
 
 
@@ -331,7 +346,7 @@ def csrf_placeholder(request: HttpRequest) -> dict:
     """Context processor: a page rendered for the cache gets a placeholder where the
     CSRF token goes (in forms and htmx's headers); `shared_page` fills in each reader's."""
     if getattr(request, "csrf_placeholder", False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
+        return {"csrf_token": csrf_mark()}
     return {}
 
 

@@ -350,3 +350,30 @@ def test_a_learners_kept_progress_follows_every_change_to_it(path, django_user_m
     assert "2 / 6 lessons" in reader.get(url).content.decode()
     LessonCompletion.objects.filter(learner=ada, lesson__slug="three").delete()
     assert "1 / 6 lessons" in reader.get(url).content.decode()
+
+
+def test_an_author_cannot_plant_the_mark_that_becomes_each_readers_token(
+    owner, path, readers, settings
+):
+    """Protects every reader's CSRF token and name on kept pages: the marks filled in per
+    request are derived from SECRET_KEY, so a learner-written lesson cannot contain them
+    (a fixed mark in a link would send each reader's token to the author's site)."""
+    from lessons import cache
+
+    planted = "https://example.com/?t=csrf-token-filled-in-per-request&n=learner-name"
+    editor = Client()
+    editor.force_login(owner)
+    url = reverse("lesson_edit", args=[path.slug, "three"])
+    body = f"A [link]({planted}) in the lesson."
+    response = editor.post(url, {"title": "Three", "body": body, "version": 1})
+    assert response.status_code == HTTPStatus.FOUND
+    for client in readers.values():
+        for _ in range(2):  # the first read keeps the page, the second is filled in from it
+            html = client.get(pages(path)["lesson"]).content.decode()
+            assert "csrf-token-filled-in-per-request&amp;n=learner-name" in html
+    marks = (cache.csrf_mark(), cache.name_mark())
+    assert all(len(m) > 32 and settings.SECRET_KEY not in m for m in marks)
+    cache._placeholder.cache_clear()
+    settings.SECRET_KEY = "another-deployment-key"
+    assert (cache.csrf_mark(), cache.name_mark()) != marks
+    cache._placeholder.cache_clear()
