@@ -552,16 +552,8 @@ def to_markdown(r: dict) -> str:
         title = title.format(w=r[key]["guidance_scale"])
         t = r[key]["fid"]
         steps = sorted({int(k.split("-")[1]) for k in t}, reverse=True)
-        lines += [
-            f"## Diffusion: digits-FID against sampling steps ({title})",
-            "",
-            "| sampler | " + " | ".join(str(s) for s in steps) + " |",
-            "|---|" + "---|" * len(steps),
-        ]
-        for sm in ("ddpm", "ddim"):
-            cells = " | ".join(_f(t[f"{sm}-{s}"]) for s in steps)
-            lines.append(f"| {sm.upper()} | {cells} |")
-        lines.append("")
+        lines += [f"## Diffusion: digits-FID against sampling steps ({title})", ""]
+        lines += steps_table(t, steps) + [""]
     lines += [
         "## Diffusion: guidance scale (DDIM 50 steps)",
         "",
@@ -626,6 +618,18 @@ def plain(o):
     if isinstance(o, (np.floating, np.integer)):
         return o.item()
     return o
+
+
+def steps_table(fid: dict, steps: list[int]) -> list[str]:
+    """Markdown rows of digits-FID by sampler (DDPM, DDIM) and number of steps; ``fid`` is
+    keyed "ddpm-50", "ddim-20", …"""
+    lines = [
+        "| sampler | " + " | ".join(str(s) for s in steps) + " |",
+        "|---|" + "---|" * len(steps),
+    ]
+    for sm in ("ddpm", "ddim"):
+        lines.append(f"| {sm.upper()} | " + " | ".join(_f(fid[f"{sm}-{s}"]) for s in steps) + " |")
+    return lines
 
 
 def marked_sections(markdown: str) -> str:

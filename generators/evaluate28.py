@@ -48,7 +48,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import data, progress, store
-from .evaluate import DigitClassifier, frechet_distance, plain
+from .evaluate import DigitClassifier, frechet_distance, plain, steps_table
 
 D28 = 28 * 28  # dimensions of a digit
 CLASSIFIER = "classifier-digits28"
@@ -714,13 +714,8 @@ def to_markdown(r: dict) -> str:
             "",
             f"### 28x28 diffusion: digits-FID against steps (guidance {d['guidance_scale']:g})",
             "",
-            "| sampler | " + " | ".join(str(s) for s in steps) + " |",
-            "|---|" + "---|" * len(steps),
         ]
-        for sm in ("ddpm", "ddim"):
-            cells = " | ".join(_f(t[f"{sm}-{s}"]) for s in steps)
-            lines.append(f"| {sm.upper()} | {cells} |")
-        lines.append("")
+        lines += steps_table(t, steps) + [""]
     return "\n".join(lines)
 
 
