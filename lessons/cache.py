@@ -17,10 +17,13 @@ Anonymous readers with no session, most readers, get whole pages from the cache
 (`shared_page`): rendered once per content version and URL with a placeholder for the
 CSRF token, which is filled in per request, and answered with 304 Not Modified when the
 browser already holds the same page. Readers with a session get the page kept once per
-kind of reader (`learner_page`) with their own name, token and parts (ticks, progress,
-counts) filled in per request, so one learner's progress never reaches another's page;
-a signed-in learner's completions are kept under a version of their own progress that
-every write of it replaces (`progress_cached`).
+kind of reader (`learner_page`) with their own parts (ticks, progress, counts) filled
+in. A signed-in learner's page with their parts filled in is kept too, under a version
+of their own records (completions, cards, reviews, study settings, quiz attempts) that
+every write of those replaces, for as long as the parts stay true without a write (a
+card comes due at a set time); their name and CSRF token are put in per request. So a
+learner's progress reaches only their own pages, and shows on the next request after
+any change.
 """
 
 import functools
@@ -118,15 +121,18 @@ def content_changed(path_id: int) -> None:
 
 
 def progress_changed(learner_id: int) -> None:
-    """Call after writing a signed-in learner's completions (the signals below do for
-    saves and deletes; `bulk_create` sends none): what `progress_cached` kept for them
-    is unreachable from the next request on."""
+    """Call after writing any of a signed-in learner's own records (`LEARNER_MODELS`:
+    the signals below do for saves and deletes; `bulk_create` and `update` send none):
+    what `progress_cached` and `learner_page` kept for them is unreachable from the
+    next request on."""
     _bump(_progress_key(learner_id))
 
 
 # A key that names a content version (and the code) names a value that never changes:
 # each process keeps the latest of them in memory too, and reads them without going to
-# the cache and unpickling. Only the versions themselves are read from the cache.
+# the cache and unpickling. Only the versions themselves are read from the cache. So are
+# anonymous path pages, whose entries name the version they were rendered under
+# (`_current`).
 _HERE: dict[str, object] = {}
 HERE_MAX = 500  # entries; all are dropped when full (a new version makes most stale)
 
@@ -225,8 +231,8 @@ def shared_path_page(
     if not _shareable(request):
         return render(_path_for_reader(request, lookup))
     key = f"path-page:{code_version()}:{_digest(request.path)}"
-    entry = cache.get(key)  # (path id, content version, HTML)
-    if entry is not None and content_version(entry[0]) == entry[1]:
+    entry = _current(key)  # (path id, content version, HTML)
+    if entry is not None:
         return _send(request, entry[2], f"{key}:{entry[1]}")
     path = lookup()
     version = content_version(path.id)  # read before the content it names
@@ -235,7 +241,21 @@ def shared_path_page(
         return response
     html = response.content.decode()
     cache.set(key, (path.id, version, html), PART_SECONDS)
+    _keep_here(key, (path.id, version, html))
     return _send(request, html, f"{key}:{version}")
+
+
+def _current(key: str) -> tuple | None:
+    """The entry (path id, content version, …) kept under `key` while that version is
+    the path's current one: from this process's memory, else from the cache. Only the
+    version is read from the cache when the process holds the entry."""
+    entry = _HERE.get(key)
+    if entry is None or content_version(entry[0]) != entry[1]:
+        entry = cache.get(key)  # another process may have rendered the current one
+        if entry is None or content_version(entry[0]) != entry[1]:
+            return None
+        _keep_here(key, entry)
+    return entry
 
 
 def _path_for_reader(
@@ -297,41 +317,59 @@ def learner_page(
     path_id: int,
     variant: str,
     render: Callable[[dict | None], HttpResponse],
-    fill: Callable[[str, str], str],
+    fill: Callable[[str], tuple[str, float | None]],
+    live: Callable[[str, str], str] | None = None,
 ) -> HttpResponse:
     """A page of a reader with a session (signed in or not): the page as every reader
     of its `variant` sees it, rendered once per content version and URL and kept, with
-    this reader's own parts put in by `fill(html, csrf_token)`. Rendering a page for everyone costs
-    far more than filling in a few parts, and no reader's parts are ever kept.
+    this reader's own parts put in by `fill(html)`. Rendering a page for everyone costs
+    far more than filling in a few parts, and no reader's parts are ever kept in it.
 
     `render(placeholders)` renders the shared page: `placeholders` goes into its
-    context (the signed-in user's name is a placeholder, filled in here with the CSRF
-    token) and the reader's parts are left as `learner_part(name)` marks. With pending
-    messages, which show on the page, or a query or htmx, it is `render(None)`: the
-    whole page for this reader, kept nowhere; so it is when the page is being rendered
-    for `shared_page`, which keeps it whole."""
+    context (the signed-in user's name is a placeholder, filled in per request with the
+    CSRF token) and the reader's parts are left as `learner_part(name)` marks. With
+    pending messages, which show on the page, or a query or htmx, it is `render(None)`:
+    the whole page for this reader, kept nowhere; so it is when the page is being
+    rendered for `shared_page`, which keeps it whole.
+
+    `fill(html)` returns the page with the reader's parts rendered (with `csrf_mark()`
+    for the token) and for how many seconds they stay true with no write of the
+    reader's records (None: until one). A signed-in learner's filled page is kept that
+    long, under the version of their records (`progress_changed`). `live(html, token)`
+    fills in parts read anew on every request (the Lab's recent runs, which a worker
+    updates)."""
     if getattr(request, "csrf_placeholder", False):
         return render(None)
     messages = "messages" in request.COOKIES or "_messages" in request.session
     if messages or request.GET or getattr(request, "htmx", False):
         return render(None)
     version = content_version(path_id)  # read before the content it names
-    key = f"learner-page:{code_version()}:{path_id}:{version}:{variant}:{_digest(request.path)}"
-    html = _get_unchanging(key)
+    page = f"{code_version()}:{path_id}:{version}:{variant}:{_digest(request.path)}"
+    mine_key = None
+    if request.user.is_authenticated:  # both versions read before the rows they name
+        mine_key = f"mine:{request.user.id}:{_version(_progress_key(request.user.id))}:{page}"
+    html = cache.get(mine_key) if mine_key else None
     if html is None:
-        request.csrf_placeholder = True
-        placeholders = {}
-        if request.user.is_authenticated:
-            placeholders["user"] = SimpleNamespace(is_authenticated=True, username=name_mark())
-        response = render(placeholders)
-        request.csrf_placeholder = False
-        html = response.content.decode()
-        if response.status_code != 200:
-            response.content = _personal(request, html, get_token(request))
-            return response
-        _set_unchanging(key, html)
+        html = _get_unchanging(f"learner-page:{page}")
+        if html is None:
+            request.csrf_placeholder = True
+            placeholders = {}
+            if request.user.is_authenticated:
+                placeholders["user"] = SimpleNamespace(is_authenticated=True, username=name_mark())
+            response = render(placeholders)
+            request.csrf_placeholder = False
+            html = response.content.decode()
+            if response.status_code != 200:
+                response.content = _personal(request, html, get_token(request))
+                return response
+            _set_unchanging(f"learner-page:{page}", html)
+        html, seconds = fill(html)
+        if mine_key and (seconds is None or seconds >= 1):
+            cache.set(mine_key, html, int(min(seconds or PART_SECONDS, PART_SECONDS)))
     token = get_token(request)  # once: each call masks the secret anew
-    return HttpResponse(fill(_personal(request, html, token), token))
+    if live is not None:
+        html = live(html, token)
+    return HttpResponse(_personal(request, html, token))
 
 
 def _personal(request: HttpRequest, html: str, token: str) -> str:
@@ -389,8 +427,21 @@ CONTENT_MODELS = (
 )
 
 
+# A signed-in learner's own records: what their pages show of them is kept until one of
+# these is written (`progress_changed`).
+LEARNER_MODELS = (
+    models.LessonCompletion,
+    models.CardState,
+    models.Review,
+    models.StudyPreference,
+    models.CardRequeue,
+    models.FsrsParameters,
+    models.QuizAttempt,
+)
+
+
 def _on_progress(sender, instance, **kwargs) -> None:
-    if not kwargs.get("raw"):
+    if not kwargs.get("raw") and instance.learner_id is not None:  # an anonymous attempt
         progress_changed(instance.learner_id)
 
 
@@ -398,6 +449,6 @@ def connect_signals() -> None:
     for model in CONTENT_MODELS:
         post_save.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"content-{model.__name__}-d")
-    completion = models.LessonCompletion
-    post_save.connect(_on_progress, sender=completion, dispatch_uid="progress")
-    post_delete.connect(_on_progress, sender=completion, dispatch_uid="progress-d")
+    for model in LEARNER_MODELS:
+        post_save.connect(_on_progress, sender=model, dispatch_uid=f"progress-{model.__name__}")
+        post_delete.connect(_on_progress, sender=model, dispatch_uid=f"progress-{model.__name__}-d")

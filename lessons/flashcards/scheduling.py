@@ -251,10 +251,18 @@ class StudyQueue:
     counts: dict[str, int]  # new (left today), learning, due (in review)
     next_due: datetime | None  # when the next scheduled card comes due, if none now
     held_back: int = 0  # unseen cards past today's new-card limit
+    changes_at: datetime | None = None  # the first time the queue may change unreviewed
 
     @property
     def cards(self) -> list[Flashcard]:
         return self.due + self.new
+
+    def seconds_unchanged(self) -> float | None:
+        """How long this queue (its cards and counts) stays as it is if the learner
+        writes nothing: what a page showing the counts may be kept for."""
+        if self.changes_at is None:
+            return None
+        return (self.changes_at - timezone.now()).total_seconds()
 
     def standing(self, card: Flashcard, now: datetime) -> Standing:
         return self.standings.get(card.id) or Standing(fresh_card(card, now), 0)
@@ -309,6 +317,11 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
     )
     in_review = sum(1 for c in due if known[c.id].phase == CardPhase.REVIEW)
     later = [known[c.id].fsrs.due for c in waiting if c not in due]
+    # With no review, the queue changes only when a waiting card comes within LEARN_AHEAD
+    # of its due time, or at midnight, when the day's new cards start anew.
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    midnight = timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+    changes_at = min([midnight, *(known[c.id].fsrs.due - LEARN_AHEAD for c in waiting)])
     return StudyQueue(
         cards_all=cards,
         due=due,
@@ -322,6 +335,7 @@ def study_queue(*, request, path: LearningPath, now: datetime | None = None) -> 
         },
         next_due=min(later) if later and not due and not new else None,
         held_back=len(unseen) - len(new),
+        changes_at=changes_at,
     )
 
 

@@ -32,6 +32,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lessons.cache import progress_changed
 from lessons.flashcards.requeue import mistake_requeue
 from lessons.models import (
     Certainty,
@@ -394,3 +395,4 @@ def attempts_keep_anonymous(*, session, learner: User, session_keys: set[str]) -
                 _finish(attempt)
             open_paths.add(attempt.path_id)
         attempts.update(learner=learner, session_key="")
+        progress_changed(learner.id)  # `update` sends no signal

@@ -99,6 +99,11 @@ def build_tree(lessons: list[Lesson]) -> list[LessonNode]:
     return build(None, 0, "")
 
 
+def reading_in_order(*, path: LearningPath) -> list[LessonNode]:
+    """The cached tree's nodes in reading order (see `reading_tree`)."""
+    return tree_in_order(reading_tree(path=path))
+
+
 def tree_in_order(tree: list[LessonNode]) -> list[LessonNode]:
     """The nodes depth-first: the order a learner reads them in."""
     ordered: list[LessonNode] = []

@@ -18,7 +18,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from lessons.cache import cached, learner_page, learner_part, shared_path_page
+from lessons.cache import cached, csrf_mark, learner_page, learner_part, shared_path_page
 from lessons.flashcards import scheduling as flashcards
 from lessons.glossary import selectors as glossary
 from lessons.lookups import readable_path
@@ -46,21 +46,27 @@ PATH_PARTS = ("path-progress", "path-continue", "path-cards", "path-quiz")  # th
 
 
 def _path_page(request: HttpRequest, path) -> HttpResponse:
-    reading = selectors.path_reading(request=request, path=path)
     can_edit = selectors.path_can_edit(user=request.user, path=path)
-    own = {
-        "path": path,
-        "tree": reading.tree,
-        "progress": reading.progress,
-        "card_counts": flashcards.study_queue(request=request, path=path).counts,
-        "best_quiz": quizzes.best_score(quizzes.attempts_of(request=request, path=path)),
-    }
+
+    def own() -> dict:
+        """This reader's parts of the page: read only when a kept page cannot serve."""
+        reading = selectors.path_reading(request=request, path=path)
+        queue = flashcards.study_queue(request=request, path=path)
+        return {
+            "path": path,
+            "tree": reading.tree,
+            "completed": reading.completed,
+            "progress": reading.progress,
+            "card_counts": queue.counts,
+            "best_quiz": quizzes.best_score(quizzes.attempts_of(request=request, path=path)),
+            "seconds": queue.seconds_unchanged(),
+        }
 
     def page(placeholders: dict | None) -> HttpResponse:
-        completed = None if placeholders is not None else reading.completed
+        mine = own() if placeholders is None else {"path": path}
         context = {
-            **own,
-            "tree_html": tree_html(path=path, completed=completed),
+            **mine,
+            "tree_html": tree_html(path=path, completed=mine.get("completed")),
             "can_edit": can_edit,
             "glossary_url": glossary.glossary_link(path=path),
             "episode": cached(
@@ -71,7 +77,7 @@ def _path_page(request: HttpRequest, path) -> HttpResponse:
         }
         return render(request, PATH_TEMPLATE, context)
 
-    fill = partial(_fill, request, PATH_TEMPLATE, PATH_PARTS, own, reading.completed)
+    fill = partial(_fill, request, PATH_TEMPLATE, PATH_PARTS, own)
     return learner_page(
         request, path_id=path.id, variant=_variant(request, can_edit), render=page, fill=fill
     )
@@ -83,17 +89,20 @@ def _variant(request: HttpRequest, can_edit: bool) -> str:
     return variant + (":signed-in" if request.user.is_authenticated else ":anonymous")
 
 
-def _fill(
-    request, template: str, parts, own: dict, completed: set[int], html: str, token: str
-) -> str:
-    """A learner page with this reader's ticks and their own parts of `template`."""
-    html = ticks(html, completed)
+def _fill(request, template: str, parts, own, html: str) -> tuple[str, float | None]:
+    """A learner page with this reader's ticks and their own parts of `template`, and
+    for how long they stay true (see `learner_page`)."""
+    mine = own()
+    html = ticks(html, mine["completed"])
     for part in parts:
-        if learner_part(part) in html:  # e.g. a lesson with no demo has no demo part
-            context = {**own, "csrf_token": token}
-            mine = render_to_string(f"{template}#{part}", context, request)
-            html = html.replace(learner_part(part), mine)
-    return html
+        if learner_part(part) in html:
+            context = {**mine, "csrf_token": csrf_mark()}
+            html = html.replace(learner_part(part), _part(request, template, part, context))
+    return html, mine.get("seconds")
+
+
+def _part(request, template: str, part: str, context: dict) -> str:
+    return render_to_string(f"{template}#{part}", context, request)
 
 
 @require_GET
@@ -104,29 +113,34 @@ def lesson_detail(request: HttpRequest, path_slug: str, lesson_slug: str) -> Htt
 
 
 LESSON_TEMPLATE = "lessons/reading/lesson.html"
-LESSON_PARTS = ("lesson-progress", "lesson-demo")  # the reader's own, in LESSON_TEMPLATE
+LESSON_PARTS = ("lesson-progress",)  # the reader's own, in LESSON_TEMPLATE
+LESSON_LIVE = "lesson-demo"  # the reader's recent Lab runs, which a worker updates
 
 
 def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpResponse:
-    reading = selectors.path_reading(request=request, path=path)
-    ordered = reading.ordered
+    ordered = selectors.reading_in_order(path=path)
     index = next((i for i, n in enumerate(ordered) if n.lesson.slug == lesson_slug), None)
     if index is None:
         raise Http404(_("No such lesson in this path."))
     node = ordered[index]
     lesson = node.lesson
     can_edit = selectors.path_can_edit(user=request.user, path=path)
-    own = {
-        "path": path,
-        "lesson": lesson,
-        "completed": reading.completed,
-        "progress": reading.progress,
-    }
+
+    def own() -> dict:
+        """This reader's parts of the page: read only when a kept page cannot serve."""
+        reading = selectors.path_reading(request=request, path=path)
+        return {
+            "path": path,
+            "lesson": lesson,
+            "completed": reading.completed,
+            "progress": reading.progress,
+        }
 
     def page(placeholders: dict | None) -> HttpResponse:
-        completed = None if placeholders is not None else reading.completed
+        mine = own() if placeholders is None else {"path": path, "lesson": lesson}
+        completed = mine.get("completed")
         context = {
-            **own,
+            **mine,
             "node": node,
             "glossary_url": glossary.glossary_link(path=path),
             "rendered": lesson_body(path=path, lesson=lesson),
@@ -137,14 +151,27 @@ def _lesson_page(request: HttpRequest, path, *, lesson_slug: str) -> HttpRespons
             "previous": ordered[index - 1].lesson if index > 0 else None,
             "next": ordered[index + 1].lesson if index + 1 < len(ordered) else None,
             "can_edit": can_edit,
-            "learner_parts": LESSON_PARTS if placeholders is not None else (),
+            "learner_parts": (*LESSON_PARTS, LESSON_LIVE) if placeholders is not None else (),
             **(placeholders or {}),
         }
         return render(request, LESSON_TEMPLATE, context)
 
-    fill = partial(_fill, request, LESSON_TEMPLATE, LESSON_PARTS, own, reading.completed)
+    def live(html: str, token: str) -> str:
+        if learner_part(LESSON_LIVE) not in html:  # a lesson with no demo
+            return html
+        context = {"path": path, "lesson": lesson, "csrf_token": token}
+        return html.replace(
+            learner_part(LESSON_LIVE), _part(request, LESSON_TEMPLATE, LESSON_LIVE, context)
+        )
+
+    fill = partial(_fill, request, LESSON_TEMPLATE, LESSON_PARTS, own)
     return learner_page(
-        request, path_id=path.id, variant=_variant(request, can_edit), render=page, fill=fill
+        request,
+        path_id=path.id,
+        variant=_variant(request, can_edit),
+        render=page,
+        fill=fill,
+        live=live,
     )
 
 

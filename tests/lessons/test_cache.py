@@ -4,16 +4,32 @@ pages from the cache) and signed-in learners (pages built from cached parts); on
 learner's progress never reaches another's page; reading creates no session."""
 
 import dataclasses
+import re
+import uuid
+from datetime import datetime, timedelta
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lessons.authoring.bundle import CardSpec, ResourceSpec
 from lessons.authoring.services import path_import
-from lessons.models import LearningPath, Lesson, LessonCompletion, Visibility
+from lessons.flashcards.scheduling import LEARN_AHEAD, review_record
+from lessons.models import (
+    CardState,
+    LearningPath,
+    Lesson,
+    LessonCompletion,
+    QuizAttempt,
+    Rating,
+    StudyPreference,
+    Visibility,
+)
 from tests.lessons.authoring.own import owned_path, small_bundle
 
 
@@ -377,3 +393,90 @@ def test_an_author_cannot_plant_the_mark_that_becomes_each_readers_token(
     settings.SECRET_KEY = "another-deployment-key"
     assert (cache.csrf_mark(), cache.name_mark()) != marks
     cache._placeholder.cache_clear()
+
+
+def _counts(html: str) -> tuple[str, str, str]:
+    """The flashcard counts (new, learning, due) a path page shows."""
+    found = re.search(
+        r'count-new"><strong>(\d+)</strong>.*?count-learning"><strong>(\d+)</strong>'
+        r'.*?count-due"><strong>(\d+)</strong>',
+        html,
+        re.S,
+    )
+    return found.groups()
+
+
+@pytest.mark.django_db
+def test_a_learners_kept_page_follows_their_cards_quiz_and_settings(path, django_user_model):
+    """Protects the signed-in page kept whole per learner: a review, a finished quiz, a
+    change of study settings and a quiz attempt brought along at sign-in (written with
+    `update`, no signal) each show on the very next request, and another learner's
+    kept page never changes with them."""
+    ada, bob = (
+        django_user_model.objects.create_user(username=name, password="pw-long-enough-1")
+        for name in ("ada-k", "bob-k")
+    )
+    as_ada, as_bob = Client(), Client()
+    as_ada.force_login(ada)
+    as_bob.force_login(bob)
+    url = pages(path)["path"]
+    html = as_ada.get(url).content.decode()  # kept from here on
+    assert _counts(html) == ("2", "0", "0") and "Best score" not in html
+    bob_before = as_bob.get(url).content.decode()
+
+    card = path.flashcards.order_by("id").first()
+    review_record(learner=ada, card=card, rating=Rating.AGAIN, key=uuid.uuid4())
+    assert _counts(as_ada.get(url).content.decode()) == ("1", "1", "0")
+
+    QuizAttempt.objects.create(
+        path=path, learner=ada, seed=1, question_ids=[], finished_at=timezone.now(), score=0
+    )
+    assert "Best score" in as_ada.get(url).content.decode()
+
+    StudyPreference.objects.create(
+        learner=ada, desired_retention=0.9, new_cards_per_day=1, certainty=False
+    )
+    assert _counts(as_ada.get(url).content.decode())[0] == "0"
+
+    assert "Best score" not in as_bob.get(url).content.decode()
+    anonymous = Client()  # finishes a quiz, then signs in as Bob: the attempt is his
+    anonymous.post(reverse("lesson_complete", args=[path.slug, "one-a"]))  # a session
+    session_key = anonymous.cookies[settings.SESSION_COOKIE_NAME].value
+    QuizAttempt.objects.create(
+        path=path,
+        session_key=session_key,
+        seed=2,
+        question_ids=[],
+        finished_at=timezone.now(),
+        score=0,
+    )
+    anonymous.post(reverse("login"), {"username": "bob-k", "password": "pw-long-enough-1"})
+    assert "Best score" in as_bob.get(url).content.decode()
+    assert bob_before.count("Best score") == 0
+
+
+@pytest.mark.django_db
+def test_a_kept_path_page_lives_only_until_a_card_comes_due(path, learner, monkeypatch):
+    """Protects the card counts on a kept page from going stale with time alone: a
+    reviewed card comes due with no write, so the page is kept no longer than until it
+    comes within the learn-ahead window (or midnight, when new cards start anew)."""
+    card = path.flashcards.order_by("id").first()
+    review_record(learner=learner, card=card, rating=Rating.EASY, key=uuid.uuid4())
+    due = CardState.objects.get(learner=learner, card=card).due
+    kept = {}
+    real_set = cache.set
+
+    def spy(key, value, timeout=None, **kw):
+        if key.startswith("mine:"):
+            kept["seconds"] = timeout
+        return real_set(key, value, timeout, **kw)
+
+    monkeypatch.setattr(cache, "set", spy)
+    reader = Client()
+    reader.force_login(learner)
+    assert reader.get(pages(path)["path"]).status_code == HTTPStatus.OK
+    left = (due - LEARN_AHEAD - timezone.now()).total_seconds()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    midnight = timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+    bound = min(left, (midnight - timezone.now()).total_seconds())
+    assert 0 < kept["seconds"] <= bound + 1

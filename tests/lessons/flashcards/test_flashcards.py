@@ -489,3 +489,24 @@ def test_deck_and_study_pages_read_all_cards_in_constant_queries(
         client.get(url)
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_the_queue_says_when_it_next_changes_with_no_review(client, first_path, learner):
+    """Protects pages kept with the card counts (lessons/cache.py keeps them this long):
+    with no review, the queue changes when a waiting card comes within the learn-ahead
+    window of its due time, or at midnight, when the day's new cards start anew; never
+    later."""
+    card = first_path.flashcards.order_by("id").first()
+    fc.review_record(learner=learner, card=card, rating=Rating.EASY, key=uuid.uuid4(), now=NOW)
+    due = CardState.objects.get(learner=learner, card=card).due
+    client.force_login(learner)
+    request = client.get(study_url(first_path)).wsgi_request
+    for now in (NOW, due - timedelta(hours=1)):
+        queue = fc.study_queue(request=request, path=first_path, now=now)
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
+        assert queue.changes_at == min(due - fc.LEARN_AHEAD, midnight)
+        earlier = fc.study_queue(
+            request=request, path=first_path, now=queue.changes_at - timedelta(seconds=1)
+        )
+        assert (earlier.cards, earlier.counts) == (queue.cards, queue.counts)
+    assert card in fc.study_queue(request=request, path=first_path, now=due).due
