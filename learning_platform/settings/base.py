@@ -89,6 +89,8 @@ CACHES = {
         "CACHE_URL", default=env("REDIS_URL", default=f"filecache://{VAR_DIR / 'cache'}")
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "learning_platform.redis_cache.RedisCache"  # see there
 # Sessions are read from the cache and written through to the database: a signed-in
 # page costs no session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
