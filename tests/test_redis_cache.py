@@ -1,6 +1,7 @@
 """The Redis cache backend (learning_platform/redis_cache.py): Django's own, with one
 client kept per connection pool; against a real Redis (DB 6)."""
 
+import json
 import os
 import socket
 import subprocess
@@ -55,21 +56,24 @@ def test_one_client_is_built_per_pool_not_per_operation(redis_cache):
 
 def test_a_redis_cache_url_gets_this_backend():
     """Protects the settings: CACHE_URL (or REDIS_URL) naming Redis selects this backend,
-    and no URL keeps the files under var/cache."""
-
-    def backend(**env) -> str:
-        code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-        run = subprocess.run(
-            [sys.executable, "-c", f"import django; django.setup(); {code}"],
-            env={k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "REDIS_URL")}
-            | {"DJANGO_SETTINGS_MODULE": "learning_platform.settings.base"}
-            | env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return run.stdout.strip()
-
-    assert backend(CACHE_URL=URL) == "learning_platform.redis_cache.RedisCache"
-    assert backend(REDIS_URL=URL) == "learning_platform.redis_cache.RedisCache"
-    assert backend() == "django.core.cache.backends.filebased.FileBasedCache"
+    and no URL keeps the files under var/cache. (The settings module is read afresh for
+    each environment, in a process of its own.)"""
+    code = """
+import importlib, json, os, sys
+cases = json.loads(sys.argv[1])
+for case in cases:
+    for name in ("CACHE_URL", "REDIS_URL"):
+        os.environ.pop(name, None)
+    os.environ.update(case)
+    import learning_platform.settings.base as base
+    print(importlib.reload(base).CACHES["default"]["BACKEND"])
+"""
+    cases = [{"CACHE_URL": URL}, {"REDIS_URL": URL}, {}]
+    run = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(cases)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.split() == [
+        "learning_platform.redis_cache.RedisCache",
+        "learning_platform.redis_cache.RedisCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ]
