@@ -39,10 +39,10 @@ def test_checkpoint_reproduces_its_recorded_slice_metrics(name):
             assert now[key] == value, key
 
 
-def test_classifier28_checkpoint_reproduces_its_accuracy_of_at_least_97_percent():
+def test_classifier28_checkpoint_reproduces_its_accuracy_of_at_least_98_percent():
     """Protects the judge of every 28x28 model: digits-FID and right-digit % are only as
     good as the classifier that reads the samples. The target is 98 %; the shipped one
-    (1,500 steps on the CPU) reaches 97.2 %, and evaluation.md says so."""
+    (3,000 steps on the CPU) reaches 98.2 %, and evaluation.md says so."""
     from generators import evaluate28
 
     model, meta = store.load(
@@ -52,7 +52,7 @@ def test_classifier28_checkpoint_reproduces_its_accuracy_of_at_least_97_percent(
         dev=torch.device("cpu"),
     )
     acc = evaluate28.classifier_accuracy(model)
-    assert acc >= 0.97 and acc == pytest.approx(meta["slice_metrics"]["test_accuracy"], abs=0.005)
+    assert acc >= 0.98 and acc == pytest.approx(meta["slice_metrics"]["test_accuracy"], abs=0.005)
 
 
 def test_classifier_checkpoint_reaches_97_percent_on_test_digits():
