@@ -4,8 +4,6 @@ plain sentence per column, a sample grid per model, and the DDPM-vs-DDIM steps c
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +12,8 @@ from lessons.cache import code_version
 
 from . import selectors
 from .presenters import presenter_for, presenters
-
-SAMPLES_DIR = Path(__file__).resolve().parent / "static" / "demos" / "samples"
+from .samples import SAMPLES_DIR
+from .samples import timings as _timings
 
 # Every family's digits checkpoints, those scored by a likelihood first:
 # (key in evaluation.json "digits", what the page calls it, checkpoint, Lab family)
@@ -113,11 +111,6 @@ COLUMNS28 = [
         _("Seconds it took to train, and on which device, from the checkpoint's record."),
     ),
 ]
-
-
-def _timings() -> dict:
-    path = SAMPLES_DIR / "timings.json"
-    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def files_version() -> str:

@@ -398,3 +398,25 @@ def test_a_running_diffusion_shows_its_progress_and_frames_so_far(client):
     assert response.status_code == HTTPStatus.OK  # not 286: polling goes on
     assert 'value="30" max="50"' in html and "step 30 of 50" in html
     assert html.count('alt="x̂₀ at step') == 2
+
+
+def test_the_latent_tradeoff_sentence_times_both_models_the_same_way(monkeypatch):
+    """Protects the compare page's claim about latent diffusion's speed: it quotes the
+    table's own timings (demo_samples: one CPU thread, the Lab's defaults) when they
+    exist, not an evaluation run's, which may have shared the CPU with other work."""
+    from demos.presenters import diffusion as presenter
+
+    row = {"parameters": 1, "fid": 1.0}
+    ev = {
+        "digits28": {
+            "models": {
+                "diffusion-digits28": row | {"sample16_seconds": 4.957},
+                "diffusion-latent28": row | {"sample16_seconds": 0.022},
+            }
+        }
+    }
+    timed = {"diffusion-digits28": 0.6048, "diffusion-latent28": 0.0851}
+    monkeypatch.setattr(presenter, "timings", lambda: timed)
+    assert "85 ms against 605 ms (7.1x) on one CPU thread" in presenter.latent_tradeoff(ev)
+    monkeypatch.setattr(presenter, "timings", dict)
+    assert "22 ms against 4957 ms (225.3x) in the evaluation" in presenter.latent_tradeoff(ev)

@@ -16,7 +16,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from demos import drawing
-from demos.compare import GRIDS, SAMPLE_PARAMS, SAMPLES_DIR
+from demos.compare import GRIDS, SAMPLE_PARAMS
+from demos.samples import SAMPLES_DIR
 
 
 class Command(BaseCommand):
