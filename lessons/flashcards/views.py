@@ -217,22 +217,24 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/flashcards/statistics.html", context)
 
 
+def _daily_chart(plot_id: str, title: str, days: list) -> str:
+    """A bar per day of `days` ((date, count) pairs), labelled month-day."""
+    return svgplot.bar_chart(
+        plot_id=plot_id,
+        title=title,
+        desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in days),
+        labels=[f"{d:%m-%d}" for d, _n in days],
+        values=[n for _d, n in days],
+    )
+
+
 def _statistics_plots(stats) -> dict:
-    day = "%m-%d"
     plots = {
-        "reviews": svgplot.bar_chart(
-            plot_id="reviews-per-day",
-            title=str(_("Reviews per day, last 30 days")),
-            desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in stats.reviews_per_day),
-            labels=[f"{d:{day}}" for d, _n in stats.reviews_per_day],
-            values=[n for _d, n in stats.reviews_per_day],
+        "reviews": _daily_chart(
+            "reviews-per-day", str(_("Reviews per day, last 30 days")), stats.reviews_per_day
         ),
-        "forecast": svgplot.bar_chart(
-            plot_id="forecast",
-            title=str(_("Cards due each day, next 30 days")),
-            desc=", ".join(f"{d:%Y-%m-%d}: {n}" for d, n in stats.forecast),
-            labels=[f"{d:{day}}" for d, _n in stats.forecast],
-            values=[n for _d, n in stats.forecast],
+        "forecast": _daily_chart(
+            "forecast", str(_("Cards due each day, next 30 days")), stats.forecast
         ),
         "states": svgplot.bar_chart(
             plot_id="card-states",
@@ -250,7 +252,7 @@ def _statistics_plots(stats) -> dict:
                 f"week of {w.start:%Y-%m-%d}: {w.passed} of {w.reviews}"
                 for w in stats.retention_weeks
             ),
-            labels=[f"{w.start:{day}}" for w in stats.retention_weeks],
+            labels=[f"{w.start:%m-%d}" for w in stats.retention_weeks],
             values=[100 * w.rate for w in stats.retention_weeks],
             y_max=100,
             y_format="{:.0f}%",
@@ -263,7 +265,7 @@ def _statistics_plots(stats) -> dict:
             desc=", ".join(
                 f"{a.finished_at:%Y-%m-%d} {a.path.title}: {a.percent}%" for a in stats.attempts
             ),
-            labels=[f"{a.finished_at:{day}}" for a in stats.attempts],
+            labels=[f"{a.finished_at:%m-%d}" for a in stats.attempts],
             values=[a.percent or 0 for a in stats.attempts],
             y_max=100,
             y_format="{:.0f}%",
